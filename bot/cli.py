@@ -1,0 +1,341 @@
+"""The `phoihop` command line: database, plans, report logs, status and the demo.
+
+Every command validates its arguments and files before it opens the database, so a bad call
+changes nothing. Exit codes: 0 done, 1 refused (bad file, unknown program ...), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.i18n import LANGUAGES, Translator, translator
+from bot.render import (
+    TEXT_LIST_LIMIT,
+    render_issue,
+    render_operation_error,
+    render_status,
+    status_json,
+)
+from config.settings import SAMPLE_PLAN, SAMPLE_REPORTS, Settings
+from storage.database import Database
+from storage.documents import DocumentError, load_plan, load_report_log
+from storage.errors import OperationError
+from storage.models import utcnow
+from storage.operations import replay_log
+from storage.plans import export_plan, get_program, import_plan
+from storage.summaries import program_status
+from storage.vietnamese import VietnameseParseError, format_date, parse_date
+
+DEMO_AS_OF = date(2019, 6, 14)
+
+
+class RefusalError(Exception):
+    """A command that cannot go on; its message is already in the user's language."""
+
+
+def _parser(t: Translator) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="phoihop", description=t("cli-description"))
+    parser.add_argument("--database-url", help=t("cli-help-database-url"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli-help-lang"))
+    # The same two options after the command (`phoihop status P --lang en`) win over the
+    # global ones; SUPPRESS keeps an absent one from resetting the global value.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url", default=argparse.SUPPRESS, help=t("cli-help-database-url")
+    )
+    common.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli-help-lang")
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add = sub.add_parser
+
+    def sub_parser(name: str, **kw: Any) -> argparse.ArgumentParser:
+        return add(name, parents=[common], **kw)
+
+    db = sub_parser("db", help=t("cli-help-db"))
+    db.add_argument("action", choices=["upgrade", "current"])
+
+    imp = sub_parser("import", help=t("cli-help-import"))
+    imp.add_argument("plan", type=Path, metavar="PLAN")
+    imp.add_argument("--dry-run", action="store_true", help=t("cli-help-dry-run"))
+
+    exp = sub_parser("export", help=t("cli-help-export"))
+    exp.add_argument("program", metavar="PROGRAM")
+    exp.add_argument("file", type=Path, metavar="FILE.xlsx")
+
+    rep = sub_parser("replay", help=t("cli-help-replay"))
+    rep.add_argument("log", type=Path, metavar="LOG")
+    rep.add_argument("--program", help=t("cli-help-program"))
+
+    st = sub_parser("status", help=t("cli-help-status"))
+    st.add_argument("program", metavar="PROGRAM")
+    _status_options(st, t)
+
+    demo = sub_parser("demo", help=t("cli-help-demo"))
+    demo.add_argument("--keep", type=Path, metavar="FILE.db", help=t("cli-help-keep"))
+    demo.add_argument("--json", action="store_true", help=t("cli-help-json"))
+    return parser
+
+
+def _status_options(parser: argparse.ArgumentParser, t: Translator) -> None:
+    parser.add_argument("--as-of", metavar="DATE", help=t("cli-help-as-of"))
+    parser.add_argument("--org", metavar="ORG", help=t("cli-help-org"))
+    parser.add_argument("--json", action="store_true", help=t("cli-help-json"))
+
+
+def _early_language(argv: Sequence[str], settings: Settings) -> str:
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv):
+            return argv[n + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return settings.default_language
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run one command; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(translator("vi")("cli-error", message=str(exc.errors()[0]["msg"])), file=sys.stderr)
+        return 2
+    t = translator(_early_language(argv, settings))
+    args = _parser(t).parse_args(argv)
+    url = args.database_url or settings.database_url
+    try:
+        return _COMMANDS[args.command](args, t, url, out)
+    except RefusalError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OperationError as exc:
+        print(t("cli-error", message=render_operation_error(exc, t)), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+        print(t("cli-db-unreachable", url=_safe_url(url), detail=detail), file=sys.stderr)
+        return 1
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def _document_error(exc: DocumentError, path: Path, t: Translator, *, source: str) -> RefusalError:
+    lines = [t("cli-document-error", path=str(path), count=len(exc.issues))]
+    lines += [render_issue(issue, t, source=source) for issue in exc.issues]
+    return RefusalError("\n".join(lines))
+
+
+def _open(url: str, t: Translator, *, create: bool) -> Database:
+    """The database, its schema current. `create` makes the schema in an empty database;
+    otherwise an empty or outdated one is refused with what to run."""
+    db = Database(url)
+    state = db.schema_state()
+    if state == "current":
+        return db
+    if state == "empty" and create:
+        db.upgrade()
+        return db
+    db.dispose()
+    if state == "empty":
+        raise RefusalError(t("cli-error", message=t("cli-db-empty")))
+    raise RefusalError(t("cli-db-outdated"))
+
+
+def _cmd_db(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    db = Database(url)
+    try:
+        if args.action == "upgrade":
+            db.upgrade()
+        print(t("cli-db-upgraded", revision=db.current_revision() or "-"), file=out)
+    finally:
+        db.dispose()
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    source = "sheet" if args.plan.suffix.lower() == ".xlsx" else "yaml"
+    try:
+        plan = load_plan(args.plan)
+    except DocumentError as exc:
+        raise _document_error(exc, args.plan, t, source=source) from None
+    db = _open(url, t, create=True)
+    try:
+        with db.write() as session:
+            changes = import_plan(
+                session=session, plan=plan, actor="cli", now=utcnow(), dry_run=args.dry_run
+            )
+            if args.dry_run:
+                session.rollback()
+    finally:
+        db.dispose()
+    if changes.created:
+        print(
+            t(
+                "cli-import-created",
+                program=plan.program.code,
+                orgs=len(plan.organizations),
+                indicators=len(plan.indicators),
+                periods=len(plan.periods),
+                tasks=len(plan.tasks),
+            ),
+            file=out,
+        )
+    elif not changes.any:
+        print(t("cli-import-unchanged", program=plan.program.code), file=out)
+    else:
+        tasks, orgs = changes.tasks, changes.organizations
+        print(
+            t(
+                "cli-import-updated",
+                program=plan.program.code,
+                added=len(tasks.added),
+                changed=len(tasks.changed),
+                removed=len(tasks.removed),
+                orgs_added=len(orgs.added),
+                orgs_changed=len(orgs.changed),
+                orgs_removed=len(orgs.removed),
+            ),
+            file=out,
+        )
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    from storage.workbook import write_plan_workbook
+
+    if args.file.suffix.lower() != ".xlsx":
+        raise RefusalError(t("cli-error", message=t("cli-export-format", path=str(args.file))))
+    db = _open(url, t, create=False)
+    try:
+        with db.read() as session:
+            plan = export_plan(session=session, program_code=args.program)
+    finally:
+        db.dispose()
+    write_plan_workbook(plan, args.file)
+    print(t("cli-exported", program=args.program, path=str(args.file)), file=out)
+    return 0
+
+
+def _cmd_replay(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    try:
+        log = load_report_log(args.log)
+    except DocumentError as exc:
+        raise _document_error(exc, args.log, t, source="yaml") from None
+    db = _open(url, t, create=False)
+    try:
+        with db.write() as session:
+            result = replay_log(session=session, log=log, now=utcnow(), program_code=args.program)
+    except DocumentError as exc:
+        raise _document_error(exc, args.log, t, source="log") from None
+    finally:
+        db.dispose()
+    print(
+        t(
+            "cli-replayed",
+            program=result.program,
+            recorded=result.recorded,
+            duplicates=result.duplicates,
+            people=result.people,
+        ),
+        file=out,
+    )
+    return 0
+
+
+def _as_of(text: str | None, t: Translator, zone: str) -> date:
+    today = datetime.now(ZoneInfo(zone)).date()
+    if text is None:
+        return today
+    try:
+        return parse_date(text, today=today)
+    except VietnameseParseError as exc:
+        message = render_operation_error(exc, t)
+        raise RefusalError(t("cli-bad-option", option="--as-of", message=message)) from None
+
+
+def _print_status(
+    db: Database, program: str, as_of_text: str | None, org: str | None, as_json: bool,
+    t: Translator, out: TextIO,
+) -> None:  # fmt: skip
+    with db.read() as session:
+        prog = get_program(session, program)
+        as_of = _as_of(as_of_text, t, prog.timezone)
+        status = program_status(
+            session=session,
+            program_code=program,
+            as_of=as_of,
+            org_code=org,
+            limit=None if as_json else TEXT_LIST_LIMIT,
+        )
+        org_name = next((o.name for o in status.organizations if o.code == org), None)
+    if as_json:
+        json.dump(status_json(status), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_status(status, t, org_name=org_name))
+
+
+def _cmd_status(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    db = _open(url, t, create=False)
+    try:
+        _print_status(db, args.program, args.as_of, args.org, args.json, t, out)
+    finally:
+        db.dispose()
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    del url  # the demo always runs on a fresh embedded database
+    with tempfile.TemporaryDirectory(prefix="phoihop-demo-") as tmp:
+        path = args.keep or Path(tmp) / "demo.db"
+        if path.exists():
+            path.unlink()
+        db = Database(f"sqlite:///{path}")
+        try:
+            db.upgrade()
+            plan = load_plan(SAMPLE_PLAN)
+            log = load_report_log(SAMPLE_REPORTS)
+            now = utcnow()
+            with db.write() as session:
+                import_plan(session=session, plan=plan, actor="demo", now=now)
+                replay_log(session=session, log=log, now=now, program_code=plan.program.code)
+            if not args.json:
+                out.write(t("cli-demo-intro", path=str(path), date=format_date(DEMO_AS_OF)))
+                out.write("\n\n")
+            _print_status(db, plan.program.code, "14/06/2019", None, args.json, t, out)
+        finally:
+            db.dispose()
+    return 0
+
+
+_COMMANDS = {
+    "db": _cmd_db,
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "replay": _cmd_replay,
+    "status": _cmd_status,
+    "demo": _cmd_demo,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Settings from the environment and `.env`: one place for every knob an administrator turns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SAMPLE_DIR = Path(__file__).with_name("sample")
+SAMPLE_PLAN = SAMPLE_DIR / "plan-2019.yaml"
+SAMPLE_REPORTS = SAMPLE_DIR / "reports-2019.yaml"
+DEFAULT_DATABASE_URL = "sqlite:///phoihop.db"
+
+
+class Settings(BaseSettings):
+    """phoihop's configuration. Environment variables win over `.env`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "PHOIHOP_DATABASE_URL"),
+    )
+    telegram_bot_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        validation_alias=AliasChoices("TELEGRAM_API_BASE_URL", "PHOIHOP_TELEGRAM_API_BASE_URL"),
+    )
+    default_language: Literal["vi", "en"] = Field(
+        default="vi", validation_alias=AliasChoices("PHOIHOP_LANGUAGE")
+    )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh", validation_alias=AliasChoices("PHOIHOP_TIMEZONE")
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("postgres://"):
+            # Heroku-style URLs name no driver; phoihop speaks psycopg 3.
+            value = "postgresql+psycopg://" + value.removeprefix("postgres://")
+        elif value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        if not value.startswith(("sqlite:", "postgresql+psycopg:")):
+            raise ValueError("DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(value)
+        return value

@@ -1,0 +1,306 @@
+"""The tables of the system of record.
+
+Reports are an append-only history: nothing here is ever updated in place except the derived
+tables (`CurrentValue`, `TaskTotal` and the `done_*` columns of `Task`), which are the latest
+state of that history kept beside it so that "status as of today" needs no replay. They can be
+rebuilt from the history at any time (`storage.operations.rebuild_derived_state`).
+
+Indicator values are stored as integers in thousandths (`*_milli`) so that sums are exact on
+every database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+MILLI = 1000
+
+
+def to_milli(value: Decimal | int) -> int:
+    """Exact thousandths of a value (values carry at most three decimals)."""
+    return int((Decimal(value) * MILLI).to_integral_value())
+
+
+def from_milli(value: int) -> Decimal:
+    """The value of a thousandths integer, without trailing zeros."""
+    result = Decimal(value) / MILLI
+    return (
+        result.quantize(Decimal(1)) if result == result.to_integral_value() else result.normalize()
+    )
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; SQLite keeps no zone, so it is restored on read."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; phoihop stores aware UTC timestamps only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def table(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a model, for set-based statements."""
+    result: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return result
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime(), **kw)
+
+
+class Program(SQLModel, table=True):
+    """A coordination program (chương trình phối hợp) and its steering committee."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    title: str
+    document: str | None = None
+    level: str | None = None
+    area: str | None = None
+    start: date
+    end: date
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
+    language: str = Field(default="vi", max_length=8)
+    document_form: str = Field(default="party", max_length=16)
+    committee_name: str
+    standing_org: str | None = Field(default=None, max_length=64)
+    chair_org: str | None = Field(default=None, max_length=64)
+    vice_chair_orgs: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    reminders: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The latest effective date of any report or extension: as-of dates from it on need no replay.
+    last_effective_on: date | None = None
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class Organization(SQLModel, table=True):
+    """A member organization (cơ quan thành viên) of one program's committee."""
+
+    __table_args__ = (sa.UniqueConstraint("program_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    code: str = Field(max_length=64)
+    name: str
+    position: int = 0
+    active: bool = True
+
+
+class Indicator(SQLModel, table=True):
+    """A measured quantity with its unit (hội nghị, lượt người, triệu đồng ...)."""
+
+    __table_args__ = (sa.UniqueConstraint("program_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    code: str = Field(max_length=64)
+    unit: str
+    kind: str = Field(default="count", max_length=32)
+    position: int = 0
+    active: bool = True
+
+
+class Period(SQLModel, table=True):
+    """A reporting period (kỳ báo cáo) with its cut-off, report due date and meeting."""
+
+    __table_args__ = (sa.UniqueConstraint("program_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    code: str = Field(max_length=64)
+    name: str
+    start: date
+    end: date
+    cutoff: date | None = None
+    report_due: date | None = None
+    meeting: date | None = None
+    position: int = 0
+    active: bool = True
+
+
+class Task(SQLModel, table=True):
+    """A task of the plan: common, registered by one lead organization, or focus."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("program_id", "code"),
+        sa.Index("ix_task_program_kind", "program_id", "kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id")
+    code: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    title: str
+    lead_org_id: int = Field(foreign_key="organization.id", index=True)
+    partners_all: bool = False
+    # The plan's deadline (None: "thường xuyên"); `due` is the deadline for planning and
+    # reminders after approved extensions. Status is judged against `original_due`.
+    original_due: date | None = None
+    due: date | None = None
+    counts_toward_id: int | None = Field(default=None, foreign_key="task.id")
+    period_id: int | None = Field(default=None, foreign_key="period.id")
+    content_area: str | None = None
+    # A task given after the plan exists is not counted as of dates before it was given.
+    assigned_on: date | None = None
+    position: int = 0
+    active: bool = True
+    # Derived: the closing state as of the latest report (see module docstring).
+    done_on: date | None = None
+    done_effective_on: date | None = None
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class TaskPartner(SQLModel, table=True):
+    """A partner organization (cơ quan phối hợp) of a task."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", primary_key=True, index=True)
+    position: int = 0
+
+
+class TaskTarget(SQLModel, table=True):
+    """A task's target value (chỉ tiêu) for one indicator."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    value_milli: int = Field(sa_type=sa.BigInteger)
+
+
+class Person(SQLModel, table=True):
+    """Somebody who uses the bot, known by their Telegram user id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int | None = Field(default=None, sa_type=sa.BigInteger, unique=True)
+    name: str
+    language: str | None = Field(default=None, max_length=8)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    """A person's organization and role in one program (officer, chair, vice_chair, secretary)."""
+
+    __table_args__ = (sa.UniqueConstraint("person_id", "program_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    org_id: int = Field(foreign_key="organization.id")
+    role: str = Field(max_length=16)
+    active: bool = True
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Extension(SQLModel, table=True):
+    """A deadline extension (gia hạn): requested by an officer, decided by chair or secretariat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    requested_by: int | None = Field(default=None, foreign_key="person.id")
+    requested_on: date
+    new_due: date
+    reason: str = ""
+    status: str = Field(default="pending", max_length=16)
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_on: date | None = None
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Report(SQLModel, table=True):
+    """One progress report, as made: never changed, corrected only by a later report."""
+
+    __table_args__ = (
+        sa.Index("ix_report_program_effective", "program_id", "effective_on"),
+        sa.Index("ix_report_task_closing", "task_id", "closes", "effective_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id")
+    task_id: int = Field(foreign_key="task.id")
+    org_id: int = Field(foreign_key="organization.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    # The day the report was made: its date for every as-of question.
+    effective_on: date
+    done: bool | None = None
+    completed_on: date | None = None
+    # True when this report's `done` decides the task (it comes from the lead or secretariat).
+    closes: bool = False
+    note: str | None = None
+    evidence: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    source_key: str = Field(max_length=200, unique=True)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class ReportValue(SQLModel, table=True):
+    """One indicator value of a report, with its qualifier (approx, over, more_than)."""
+
+    __table_args__ = (
+        sa.Index(
+            "ix_report_value_latest", "program_id", "task_id", "org_id", "indicator_id",
+            "effective_on", "id",
+        ),
+    )  # fmt: skip
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    program_id: int = Field(foreign_key="program.id")
+    task_id: int = Field(foreign_key="task.id")
+    org_id: int = Field(foreign_key="organization.id")
+    indicator_id: int = Field(foreign_key="indicator.id")
+    effective_on: date
+    value_milli: int = Field(sa_type=sa.BigInteger)
+    qualifier: str | None = Field(default=None, max_length=16)
+
+
+class CurrentValue(SQLModel, table=True):
+    """Derived: an organization's latest value per (task, indicator)."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    value_milli: int = Field(sa_type=sa.BigInteger)
+    qualifier: str | None = Field(default=None, max_length=16)
+    effective_on: date
+    report_value_id: int = Field(foreign_key="reportvalue.id")
+
+
+class TaskTotal(SQLModel, table=True):
+    """Derived: the sum over organizations of the current values of a task's indicator."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    total_milli: int = Field(default=0, sa_type=sa.BigInteger)
+    # How many of the summed values are approximate, or lower bounds (trên, hơn).
+    approx_count: int = 0
+    lower_bound_count: int = 0
+    contributors: int = 0
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when: every write operation leaves one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
+    at: datetime = _ts(default_factory=utcnow)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=64)
+    entity_key: str = Field(default="", max_length=200)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
