@@ -621,7 +621,7 @@ def test_status_on_an_empty_database(
         pytest.param(("--lang", "fr", "demo"), id="unknown-language"),
         pytest.param(("db", "downgrade"), id="unknown-db-action"),
         pytest.param(("status", P, "--bogus"), id="unknown-option"),
-        pytest.param(("status", P, "--database-url", "x"), id="global-option-after-command"),
+        pytest.param(("status", P, "--as-of"), id="option-without-value"),
     ],
 )
 def test_usage_errors_exit_2(
