@@ -219,6 +219,9 @@ def _read_targets(value: object) -> dict[str, Decimal] | None:
         if not colon or not code.strip():
             bad.append(part.strip())
             continue
+        if code.strip() in targets:
+            # The last would silently win over the first: the writer must choose.
+            raise _CellError("duplicate_code", value=code.strip())
         try:
             targets[code.strip()] = _parse_number(number.strip())
         except _CellError:
@@ -379,7 +382,6 @@ def write_plan_workbook(plan: PlanDocument, target: Path) -> None:
     sheet = book.active
     sheet.title = PROGRAM_SHEET
     _write_header(sheet, ((LABEL_HEADER, 26), (VALUE_HEADER, 70)))
-    sheet.column_dimensions["B"].width = 70
     specs: dict[str, BaseModel] = {"program": plan.program, "committee": plan.committee}
     for row, (section, column) in enumerate(_PROGRAM_ROWS, start=2):
         sheet.cell(row=row, column=1, value=column.header).font = Font(bold=True)
@@ -470,10 +472,8 @@ def read_plan_workbook(source: Path) -> PlanDocument:
             issues += _read_reminders(book[REMINDERS_SHEET], raw)
     finally:
         book.close()
-    plan, found = _validate(raw)
-    # A cell already reported as unreadable was left out; validation would call it missing.
-    seen = {(i.section, i.row, i.field) for i in issues}
-    issues += [i for i in found if (i.section, i.row, i.field) not in seen]
+    plan, found = _validate(raw, unreadable={(i.section, i.row, i.field) for i in issues})
+    issues += found
     if issues or plan is None:
         raise DocumentError(_sorted(issues))
     return plan
@@ -538,7 +538,11 @@ def _read_cell(
     try:
         return column.read(value), []
     except _CellError as problem:
-        issue = Issue(sheet, problem.code, row=row, key=key, field=field, params=problem.params)
+        params = dict(problem.params)
+        if problem.code == "duplicate_code":
+            # Repeated within the cell itself, so "first seen" is this same row.
+            params["first_row"] = str(row)
+        issue = Issue(sheet, problem.code, row=row, key=key, field=field, params=params)
         return None, [issue]
 
 
@@ -588,12 +592,23 @@ def _read_table(sheet: Any, table: _Table, raw: _Raw) -> list[Issue]:
     return issues
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, but an unquoted date stays text, as it does in a YAML plan
+    (`storage.documents`): the settings are stored as JSON, which has no dates."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_reminders(sheet: Any, raw: _Raw) -> list[Issue]:
     text = _text(sheet.cell(row=1, column=1).value)
     if text is None:
         return []
     try:
-        settings = yaml.safe_load(text)
+        settings = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         detail = str(exc).splitlines()[0]
         return [Issue(REMINDERS_SHEET, "yaml_syntax", row=1, params={"detail": detail})]
@@ -622,12 +637,17 @@ _REFERENCES = {
 }
 
 
-def _validate(raw: _Raw) -> tuple[PlanDocument | None, list[Issue]]:
-    """The plan and every issue of validation and cross-checks, located in the workbook."""
+def _validate(
+    raw: _Raw, *, unreadable: set[tuple[str, int | None, str | None]]
+) -> tuple[PlanDocument | None, list[Issue]]:
+    """The plan and every issue of validation and cross-checks, located in the workbook.
+    `unreadable` cells (sheet, row, header) were already reported and left out of `raw`."""
     try:
         plan = PlanDocument.model_validate(raw.data())
     except ValidationError as exc:
-        issues = [_locate(i, raw, raw.items) for i in issues_from_validation(exc)]
+        located = [_locate(i, raw, raw.items) for i in issues_from_validation(exc)]
+        # A required cell left out for being unreadable is not "missing" as well.
+        issues = [i for i in located if (i.section, i.row, i.field) not in unreadable]
         return None, issues + _check_valid_part(raw)
     return plan, [_locate(i, raw, raw.items) for i in check_plan(plan)]
 

@@ -479,3 +479,44 @@ def test_every_problem_reported_at_once(sample_book: Path) -> None:
         Issue("Nhiệm vụ", "unknown_org", row=R09_ROW, key="R09", field="Chủ trì",
               params={"value": "CAX"}),
     ]  # fmt: skip
+
+
+def test_indicator_repeated_in_one_cell(sample_book: Path) -> None:
+    """An indicator given twice in one task's targets is refused rather than one value winning."""
+    edit(sample_book, set_task_cell(CT04_ROW, "Chỉ tiêu", "NHA: 200; NHA: 300"))
+    assert issues_of(sample_book) == [
+        Issue("Nhiệm vụ", "duplicate_code", row=CT04_ROW, key="CT04", field="Chỉ tiêu",
+              params={"value": "NHA", "first_row": str(CT04_ROW)}),
+    ]  # fmt: skip
+
+
+def test_period_dates_typed_as_text(sample: PlanDocument, sample_book: Path) -> None:
+    """Period dates may be typed as text; an impossible one is reported at its row and column."""
+
+    def change(book: Book) -> None:
+        sheet = book["Kỳ báo cáo"]
+        sheet["C2"] = "01/01/2019"
+        sheet["E2"] = "07.06.2019"
+        sheet["F3"] = "32/12/2019"
+
+    edit(sample_book, change)
+    assert issues_of(sample_book) == [
+        Issue("Kỳ báo cáo", "bad_date", row=3, key="N-2019", field="Hạn nộp báo cáo",
+              params={"value": "32/12/2019"}),
+    ]  # fmt: skip
+
+    edit(sample_book, lambda book: book["Kỳ báo cáo"].cell(row=3, column=6, value="10/12/2019"))
+    assert read_plan_workbook(sample_book) == sample
+
+
+def test_reminder_dates_stay_text(sample_book: Path) -> None:
+    """An unquoted date in the reminder settings stays text, as in a YAML plan, so that the
+    settings can be stored as JSON."""
+    edit(
+        sample_book,
+        lambda book: book.create_sheet("Nhắc việc").cell(
+            row=1, column=1, value="holidays: [2019-09-02]\nsnooze_days: 3\n"
+        ),
+    )
+    plan = read_plan_workbook(sample_book)
+    assert plan.reminders == {"holidays": ["2019-09-02"], "snooze_days": 3}
