@@ -324,22 +324,31 @@ def _sync_tasks(
             old_targets.setdefault(task_id, {})[ind_id] = value
     extended = _extended_dues(conn, pid)
 
-    shapes = [
-        _task_shape(spec, pos, org_ids, ind_ids, period_ids) for pos, spec in enumerate(plan.tasks)
-    ]
+    # A plan of 100,000 tasks is streamed: rows are compared, built and written a chunk at a
+    # time, never all held at once (the plan document alone is already large).
     inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    relink: list[_TaskShape] = []  # tasks whose partners/targets must be rewritten
-    for shape in shapes:
-        code = shape.row["code"]
+    relink: list[int] = []  # positions of tasks whose partners/targets must be (re)written
+    planned: set[str] = set()
+
+    def write(rows: list[dict[str, Any]], tbl: sa.Table, *, at_least: int = 1) -> None:
+        if len(rows) >= at_least:
+            if not dry_run:
+                conn.execute(sa.insert(tbl), rows)
+            rows.clear()
+
+    for pos, spec in enumerate(plan.tasks):
+        shape = _task_shape(spec, pos, org_ids, ind_ids, period_ids)
+        code = spec.code
+        planned.add(code)
         old = existing.get(code)
         if old is None:
             due = shape.row["original_due"]
             inserts.append(
                 {"program_id": pid, "due": due, "created_at": now, "updated_at": now, **shape.row}
             )
+            write(inserts, t, at_least=_BATCH)
             changes.added.append(code)
-            relink.append(shape)
+            relink.append(pos)
             continue
         tid = old["id"]
         old_toward = code_of.get(old["counts_toward_id"]) if old["counts_toward_id"] else None
@@ -351,55 +360,54 @@ def _sync_tasks(
         )
         if row_changed or links_changed:
             changes.changed.append(code)
-        if row_changed or old["position"] != shape.row["position"]:
+        if (row_changed or old["position"] != pos) and not dry_run:
             due = extended.get(tid, shape.row["original_due"])
-            updates.append({"b_id": tid, "due": due, "updated_at": now, **shape.row})
+            conn.execute(
+                sa.update(t).where(t.c.id == tid).values(due=due, updated_at=now, **shape.row)
+            )
         if links_changed:
-            relink.append(shape)
-    planned = {s.row["code"] for s in shapes}
+            relink.append(pos)
+    write(inserts, t)
     for code, old in existing.items():
         if code not in planned and old["active"]:
-            updates.append({"b_id": old["id"], "active": False, "updated_at": now})
             changes.removed.append(code)
+            if not dry_run:
+                conn.execute(
+                    sa.update(t).where(t.c.id == old["id"]).values(active=False, updated_at=now)
+                )
     if dry_run:
         return
 
-    for chunk in _chunks(inserts):
-        conn.execute(sa.insert(t), list(chunk))
-    for upd in updates:
-        values = {k: v for k, v in upd.items() if k != "b_id"}
-        conn.execute(sa.update(t).where(t.c.id == upd["b_id"]).values(**values))
     ids = {
         r.code: r.id
         for r in conn.execute(sa.select(t.c.code, t.c.id).where(t.c.program_id == pid))
     }
-    relink_ids = [ids[s.row["code"]] for s in relink if s.row["code"] in existing]
-    for i in range(0, len(relink_ids), _BATCH):
-        batch = relink_ids[i : i + _BATCH]
-        conn.execute(sa.delete(tp).where(tp.c.task_id.in_(batch)))
-        conn.execute(sa.delete(tt).where(tt.c.task_id.in_(batch)))
-    partner_rows = [
-        {"task_id": ids[s.row["code"]], "org_id": org, "position": n}
-        for s in relink
-        for n, org in enumerate(s.partners)
-    ]
-    target_rows = [
-        {"task_id": ids[s.row["code"]], "indicator_id": ind, "value_milli": v}
-        for s in relink
-        for ind, v in s.targets.items()
-    ]
-    for chunk in _chunks(partner_rows):
-        conn.execute(sa.insert(tp), list(chunk))
-    for chunk in _chunks(target_rows):
-        conn.execute(sa.insert(tt), list(chunk))
-    for s in relink:
-        toward = ids[s.counts_toward] if s.counts_toward else None
-        old = existing.get(s.row["code"])
-        if old is None and toward is None:
-            continue
-        conn.execute(
-            sa.update(t).where(t.c.id == ids[s.row["code"]]).values(counts_toward_id=toward)
-        )
+    for i in range(0, len(relink), _BATCH):
+        specs = [plan.tasks[pos] for pos in relink[i : i + _BATCH]]
+        old_ids = [ids[spec.code] for spec in specs if spec.code in existing]
+        if old_ids:
+            conn.execute(sa.delete(tp).where(tp.c.task_id.in_(old_ids)))
+            conn.execute(sa.delete(tt).where(tt.c.task_id.in_(old_ids)))
+        partner_rows = [
+            {"task_id": ids[spec.code], "org_id": org_ids[org], "position": n}
+            for spec in specs
+            if spec.partners != "all"
+            for n, org in enumerate(spec.partners)
+        ]
+        target_rows = [
+            {"task_id": ids[spec.code], "indicator_id": ind_ids[ind], "value_milli": to_milli(v)}
+            for spec in specs
+            for ind, v in spec.targets.items()
+        ]
+        write(partner_rows, tp)
+        write(target_rows, tt)
+        for spec in specs:
+            toward = ids[spec.counts_toward] if spec.counts_toward else None
+            if spec.code not in existing and toward is None:
+                continue
+            conn.execute(
+                sa.update(t).where(t.c.id == ids[spec.code]).values(counts_toward_id=toward)
+            )
 
 
 def _extended_dues(conn: sa.Connection, pid: int) -> dict[int, date]:
