@@ -2,10 +2,11 @@
 
 For each backend (a SQLite file under bench/data/, a fresh PostgreSQL schema) it migrates, times
 `import_plan` of the generated plan, bulk-loads the generated reports with SQLAlchemy Core
-executemany inserts, rebuilds the derived tables with `rebuild_derived_state`, then times
-`program_status` + `status_json` as of 2019-12-31 (after the last report: the derived tables
-answer) and as of 2019-06-30 (history replayed in SQL). Every status measurement and the import
-run in a fresh subprocess, whose peak RSS is the memory figure.
+executemany inserts, rebuilds the derived tables with `rebuild_derived_state`, then times the
+status as a chair gets it (`program_status` with the text's list limit + `render_status`: what
+`phoihop status` prints) as of 2019-12-31 (after the last report: "today") and as of 2019-06-30
+(history replayed in SQL), and, for information, the full JSON (`status --json`, every task's
+status). Every measurement runs in a fresh subprocess, whose peak RSS is the memory figure.
 
     .venv/bin/python bench/bench_status.py                      # full size, both backends
     .venv/bin/python bench/bench_status.py --tasks 10000 --reports 100000 --backend sqlite
@@ -16,26 +17,22 @@ See bench/README.md for what each figure means.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import hashlib
-import io
 import json
 import os
-import pstats
 import resource
 import statistics
 import subprocess
 import sys
 import time
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from generate import PROGRAM_CODE, ReportRow, make_plan, make_reports
@@ -49,19 +46,6 @@ NOW = datetime(2019, 12, 31, 12, 0, tzinfo=UTC)
 TARGET_TODAY_MS = 300.0
 TARGET_PAST_MS = 3000.0
 TARGET_RSS_MB = 400.0
-# The sub-steps of storage.summaries.program_status that are module-level functions.
-STEPS = (
-    "get_program",
-    "_extended_dues",
-    "_done_as_of",
-    "_task_totals",
-    "_breakdown",
-    "_targets",
-    "_common_contributions",
-)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def _proc_status_mb(key: str) -> float | None:
@@ -111,52 +95,7 @@ def emit(result: dict[str, Any]) -> None:
 # --- children: each runs in a fresh process ---------------------------------------------------
 
 
-WORKAROUNDS: list[str] = []
-
-
-def apply_workarounds() -> None:
-    """Work around storage bugs that would stop the benchmark, without changing what is measured.
-
-    `_extended_dues` in storage/plans.py and storage/summaries.py end with `dict(rows)` on a
-    `CursorResult`; SQLAlchemy 2.1's result has a `keys()` method, so `dict()` takes it for a
-    mapping and fails ("'CursorResult' object is not subscriptable"). The wrapper calls the
-    original and, only if it fails that way, runs the same query with `.all()` (the extension
-    table is empty here, so the cost is one trivial query). A fixed storage never triggers it.
-    """
-    import storage.plans as plans
-    import storage.summaries as summaries
-    from storage.models import Extension, table
-
-    ext = table(Extension)
-
-    def fixed(conn: sa.Connection, pid: int, as_of: date | None = None) -> dict[int, date]:
-        query = sa.select(ext.c.task_id, ext.c.new_due).where(
-            ext.c.program_id == pid, ext.c.status == "approved"
-        )
-        if as_of is not None:
-            query = query.where(ext.c.decided_on <= as_of)
-        rows = conn.execute(query.order_by(ext.c.decided_on, ext.c.id)).all()
-        dues: dict[int, date] = {}
-        for task_id, new_due in rows:
-            dues[task_id] = new_due
-        return dues
-
-    for module in (plans, summaries):
-        original = getattr(module, "_extended_dues")  # noqa: B009
-        name = f"{module.__name__}._extended_dues"
-
-        def guarded(*a: Any, _original: Any = original, _name: str = name) -> dict[int, date]:
-            if _name not in WORKAROUNDS:
-                try:
-                    result: dict[int, date] = _original(*a)
-                    return result
-                except TypeError as exc:
-                    if "not subscriptable" not in str(exc):
-                        raise
-                    WORKAROUNDS.append(_name)
-            return fixed(*a)
-
-        setattr(module, "_extended_dues", guarded)  # noqa: B010
+# --- children: each runs in a fresh process ---------------------------------------------------
 
 
 def child_import(args: argparse.Namespace) -> None:
@@ -164,7 +103,6 @@ def child_import(args: argparse.Namespace) -> None:
     from storage.database import Database
     from storage.plans import import_plan
 
-    apply_workarounds()
     baseline_mb = rss_mb()
     started = time.perf_counter()
     plan = make_plan(orgs=args.orgs, tasks=args.tasks, seed=args.seed)
@@ -187,155 +125,51 @@ def child_import(args: argparse.Namespace) -> None:
             "baseline_rss_mb": baseline_mb,
             "plan_rss_mb": plan_rss_mb,
             "peak_rss_mb": max(generate_peak_mb, peak_rss_mb()),
-            "workarounds": WORKAROUNDS,
         }
     )
 
 
-WHAT_IFS = ("org-order", "latest-index")
-LATEST_INDEX = "ix_bench_what_if_latest"
-
-
-def apply_what_if(names: Sequence[str]) -> None:
-    """Experiments, not the code under test: what a proposed fix would give.
-
-    org-order: `storage.summaries._org_order(orgs)` builds a dict over every organization and
-    `program_status` calls it once per (task, indicator) total; here it is built once per call.
-    (latest-index is a database change, made by the parent: see `latest_index`.)
-    """
-    if "org-order" in names:
-        import storage.summaries as summaries
-
-        original = getattr(summaries, "_org_order")  # noqa: B009
-        memo: list[tuple[Any, Any]] = []
-
-        def once(orgs: Any) -> Any:
-            if not memo or memo[0][0] is not orgs:
-                memo[:] = [(orgs, original(orgs))]
-            return memo[0][1]
-
-        setattr(summaries, "_org_order", once)  # noqa: B010
-
-
-def latest_index(url: str, *, create: bool) -> None:
-    """What-if latest-index: an index that serves the as-of replay's window over report values
-    in its own order and covers the columns it reads (no sort, no table lookups)."""
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        if not create:
-            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {LATEST_INDEX}")
-        elif engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(
-                f"CREATE INDEX {LATEST_INDEX} ON reportvalue (program_id, task_id, org_id, "
-                "indicator_id, effective_on DESC, id DESC) INCLUDE (value_milli, qualifier)"
-            )
-            conn.exec_driver_sql("ANALYZE reportvalue")
-        else:
-            conn.exec_driver_sql(
-                f"CREATE INDEX {LATEST_INDEX} ON reportvalue (program_id, task_id, org_id, "
-                "indicator_id, effective_on DESC, id DESC, value_milli, qualifier)"
-            )
-    engine.dispose()
-
-
-class StepTimer:
-    """Wall time spent in each of `STEPS` and in each SQL statement, per status call."""
-
-    def __init__(self) -> None:
-        self.steps: dict[str, float] = defaultdict(float)
-        self.sql: dict[str, float] = defaultdict(float)
-        self._started: list[float] = []
-
-    def wrap(self, name: str, fn: Callable[P, R]) -> Callable[P, R]:
-        def timed(*a: P.args, **kw: P.kwargs) -> R:
-            started = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                self.steps[name] += time.perf_counter() - started
-
-        return timed
-
-    def install(self, engine: sa.Engine) -> None:
-        import storage.summaries as summaries
-
-        for name in STEPS:
-            setattr(summaries, name, self.wrap(name, getattr(summaries, name)))
-
-        @sa.event.listens_for(engine, "before_cursor_execute")
-        def _before(*_: Any) -> None:
-            self._started.append(time.perf_counter())
-
-        @sa.event.listens_for(engine, "after_cursor_execute")
-        def _after(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            key = " ".join(statement.split())[:90]
-            self.sql[key] += time.perf_counter() - self._started.pop()
-
-    def reset(self) -> None:
-        self.steps.clear()
-        self.sql.clear()
-
-
 def child_status(args: argparse.Namespace) -> None:
-    """Open the database and compute the status as of `args.as_of`, `args.runs` times."""
-    from bot.render import status_json
+    """Open the database and compute the status as of `args.as_of`, `args.runs` times: the
+    chair's text (lists cut as `phoihop status` cuts them) and, with --full, the full JSON."""
+    from bot.i18n import translator
+    from bot.render import TEXT_LIST_LIMIT, render_status, status_json
     from storage.database import Database
     from storage.summaries import program_status
 
-    apply_workarounds()
     as_of = date.fromisoformat(args.as_of)
     rss_before = rss_mb()
-    apply_what_if(args.what_if)
     db = Database(args.url)
-    timer = StepTimer()
-    if args.steps:
-        timer.install(db.engine)
-    runs: list[dict[str, Any]] = []
-    digest = ""
-    summary: dict[str, Any] = {}
+    t = translator("vi")
+    runs: list[float] = []
+    digest, headline = "", ""
     for _ in range(args.runs):
-        timer.reset()
         with db.read() as session:
             started = time.perf_counter()
-            status = program_status(session=session, program_code=PROGRAM_CODE, as_of=as_of)
-            computed = time.perf_counter()
-            data = status_json(status)
-            rendered = time.perf_counter()
-        runs.append(
-            {
-                "total_ms": (rendered - started) * 1000,
-                "status_ms": (computed - started) * 1000,
-                "json_ms": (rendered - computed) * 1000,
-                "steps_ms": {k: v * 1000 for k, v in timer.steps.items()},
-                "sql_ms": {k: v * 1000 for k, v in timer.sql.items()},
-            }
-        )
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-        summary = {
-            k: f"{v['done']}/{v['total']} (overdue {v['overdue']})"
-            for k, v in data["kinds"].items()
-        }
-        del status, data
-    profile_text = ""
-    if args.cprofile:
-        profiler = cProfile.Profile()
-        with db.read() as session:
-            profiler.enable()
-            status_json(program_status(session=session, program_code=PROGRAM_CODE, as_of=as_of))
-            profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
-        profile_text = out.getvalue()
+            if args.full:
+                data = status_json(
+                    program_status(session=session, program_code=PROGRAM_CODE, as_of=as_of)
+                )
+                text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+            else:
+                status = program_status(
+                    session=session, program_code=PROGRAM_CODE, as_of=as_of,
+                    limit=TEXT_LIST_LIMIT,
+                )  # fmt: skip
+                text = render_status(status, t)
+            runs.append((time.perf_counter() - started) * 1000)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if not args.full:
+            headline = next(line for line in text.splitlines() if line.startswith("Hoàn thành"))
     db.dispose()
     emit(
         {
-            "runs": runs,
+            "runs_ms": runs,
             "digest": digest,
-            "summary": summary,
+            "headline": headline,
+            "chars": len(text),
             "rss_before_mb": rss_before,
             "peak_rss_mb": peak_rss_mb(),
-            "profile": profile_text,
-            "workarounds": WORKAROUNDS,
         }
     )
 
@@ -586,7 +420,6 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> BackendResu
             generate_s=imported["generate_s"],
             import_s=imported["import_s"],
             import_rss_mb=imported["peak_rss_mb"],
-            workarounds=imported["workarounds"],
             plan_rss_mb=imported["plan_rss_mb"],
             baseline_rss_mb=imported["baseline_rss_mb"],
         )
@@ -598,41 +431,26 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> BackendResu
         log(f"{backend}: derived state rebuilt in {fig['rebuild_s']:.1f} s")
         fig["settle_s"] = settle(url, analyze=args.sqlite_analyze)
         log(f"{backend}: settled in {fig['settle_s']:.1f} s")
-    what_if = ["--what-if", ",".join(args.what_if)] if args.what_if else []
-    if "latest-index" in args.what_if:
-        started = time.perf_counter()
-        latest_index(url, create=True)
-        log(f"{backend}: what-if index created in {time.perf_counter() - started:.1f} s")
-    try:
-        measure_status(backend, url, args, result, what_if)
-    finally:
-        if "latest-index" in args.what_if:
-            latest_index(url, create=False)
+    measure_status(backend, url, args, result)
     return result
 
 
 def measure_status(
-    backend: str,
-    url: str,
-    args: argparse.Namespace,
-    result: BackendResult,
-    what_if: Sequence[str],
+    backend: str, url: str, args: argparse.Namespace, result: BackendResult
 ) -> None:
     for label, as_of in (("today", TODAY), ("past", PAST)):
-        extra = ["--as-of", as_of.isoformat(), "--runs", str(args.runs + 1), "--steps", *what_if]
-        if args.cprofile:
-            extra.append("--cprofile")
-        measured = run_child("status", url, *extra)
-        result.status[label] = measured
-        timed = measured["runs"][1:] or measured["runs"]
-        totals = [r["total_ms"] for r in timed]
-        log(
-            f"{backend}: status {label} ({as_of}): median {statistics.median(totals):.0f} ms, "
-            f"max {max(totals):.0f} ms; {measured['summary']}"
-        )
-        once = ["--as-of", as_of.isoformat(), "--runs", "1", *what_if]
-        result.memory[label] = run_child("status", url, *once)
-        log(f"{backend}: status {label} peak RSS {result.memory[label]['peak_rss_mb']:.0f} MB")
+        for kind, extra in (("text", []), ("json", ["--full"])):
+            runs = "1" if kind == "json" and not args.json_runs else str(args.runs + 1)
+            measured = run_child(
+                "status", url, "--as-of", as_of.isoformat(), "--runs", runs, *extra
+            )
+            result.status[f"{label}-{kind}"] = measured
+            median, worst = _timing(measured)
+            log(
+                f"{backend}: status {label} ({as_of}) {kind}: median {median:.0f} ms, "
+                f"max {worst:.0f} ms, peak RSS {measured['peak_rss_mb']:.0f} MB "
+                f"{measured.get('headline', '')}"
+            )
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -642,48 +460,40 @@ def _verdict(value: float, target: float) -> str:
     return "PASS" if value <= target else "FAIL"
 
 
-def _timing(measured: dict[str, Any], key: str = "total_ms") -> tuple[float, float]:
-    timed = measured["runs"][1:] or measured["runs"]
-    values = [r[key] for r in timed]
-    return statistics.median(values), max(values)
+def _timing(measured: dict[str, Any]) -> tuple[float, float]:
+    """Median and max of the timed runs (the first is a warm-up when there are several)."""
+    timed = measured["runs_ms"][1:] or measured["runs_ms"]
+    return statistics.median(timed), max(timed)
 
 
 def print_report(results: Sequence[BackendResult], args: argparse.Namespace) -> None:
     names = [r.backend for r in results]
-    width = 26
+    width = 22
     print()
     print(
         f"phoihop benchmark: {args.orgs:,} organizations, {args.tasks:,} tasks, "
         f"{args.reports:,} reports (seed {args.seed}); {os.cpu_count()} CPUs"
     )
-    if args.what_if:
-        print(
-            f"WHAT-IF RUN: proposed fixes applied ({', '.join(args.what_if)}), not the code as is"
-        )
-    header = f"{'':<44}" + "".join(f"{n:>{width}}" for n in names) + "   target"
+    header = f"{'':<46}" + "".join(f"{n:>{width}}" for n in names) + "   target"
     print(header)
     print("-" * len(header))
 
     def row(label: str, cells: Sequence[str], target: str = "") -> None:
-        print(f"{label:<44}" + "".join(f"{c:>{width}}" for c in cells) + f"   {target}")
+        print(f"{label:<46}" + "".join(f"{c:>{width}}" for c in cells) + f"   {target}")
 
     def fig(key: str, fmt: str) -> list[str]:
         return [format(r.figures[key], fmt) if key in r.figures else "-" for r in results]
 
+    def rss(value: float) -> str:
+        return f"{value:.0f} {_verdict(value, TARGET_RSS_MB)}"
+
     if any("import_s" in r.figures for r in results):
         row("import_plan (s)", fig("import_s", ".1f"))
-        row(
-            "import peak RSS (MB)",
-            [
-                f"{r.figures['import_rss_mb']:.0f} "
-                f"{_verdict(r.figures['import_rss_mb'], TARGET_RSS_MB)}"
-                if "import_rss_mb" in r.figures
-                else "-"
-                for r in results
-            ],
-            f"<= {TARGET_RSS_MB:.0f} MB",
-        )
-        row("  of which the plan document in memory (MB)", [
+        row("import peak RSS (MB)", [
+            rss(r.figures["import_rss_mb"]) if "import_rss_mb" in r.figures else "-"
+            for r in results
+        ], f"<= {TARGET_RSS_MB:.0f} MB")  # fmt: skip
+        row("  of which the plan document (MB)", [
             f"{r.figures['plan_rss_mb'] - r.figures['baseline_rss_mb']:.0f}"
             if "plan_rss_mb" in r.figures else "-" for r in results
         ])  # fmt: skip
@@ -691,75 +501,35 @@ def print_report(results: Sequence[BackendResult], args: argparse.Namespace) -> 
         ("today", TODAY, TARGET_TODAY_MS),
         ("past", PAST, TARGET_PAST_MS),
     ):
-        cells = []
-        for r in results:
-            median, worst = _timing(r.status[label])
-            cells.append(f"{median:.0f} / {worst:.0f} {_verdict(median, target)}")
-        row(f"status {label} {as_of} median / max (ms)", cells, f"<= {target:.0f} ms")
-        cells = []
-        for r in results:
-            s_med, _ = _timing(r.status[label], "status_ms")
-            j_med, _ = _timing(r.status[label], "json_ms")
-            cells.append(f"{s_med:.0f} + {j_med:.0f}")
-        row("  of which program_status + status_json", cells)
-        cells = [
-            f"{r.memory[label]['peak_rss_mb']:.0f} "
-            f"{_verdict(r.memory[label]['peak_rss_mb'], TARGET_RSS_MB)}"
-            for r in results
-        ]
-        row(f"status {label} peak RSS (MB)", cells, f"<= {TARGET_RSS_MB:.0f} MB")
-    row("  RSS before opening the database (MB)", [
-        f"{r.memory['today']['rss_before_mb']:.0f}" for r in results
+        text = [r.status[f"{label}-text"] for r in results]
+        cells = [f"{m:.0f} / {w:.0f} {_verdict(m, target)}" for m, w in map(_timing, text)]
+        row(f"status {label} {as_of}, median / max (ms)", cells, f"<= {target:.0f} ms")
+        row(f"status {label} peak RSS (MB)", [rss(s["peak_rss_mb"]) for s in text],
+            f"<= {TARGET_RSS_MB:.0f} MB")  # fmt: skip
+        full = [r.status[f"{label}-json"] for r in results]
+        row(f"  full JSON {label}, median (ms)", [f"{_timing(s)[0]:.0f}" for s in full])
+        row(f"  full JSON {label} peak RSS (MB)", [rss(s["peak_rss_mb"]) for s in full])
+    row("RSS before opening the database (MB)", [
+        f"{r.status['today-text']['rss_before_mb']:.0f}" for r in results
     ])  # fmt: skip
     if any("load_s" in r.figures for r in results):
         print("setup (not targets):")
         row("  generate plan (s)", fig("generate_s", ".1f"))
         row("  migrate (s)", fig("migrate_s", ".1f"))
-        row("  bulk load reports, total (s)", fig("load_s", ".1f"))
-        row("  bulk load, in the database (s)", fig("load_db_s", ".1f"))
+        row("  bulk load reports (s)", fig("load_s", ".1f"))
         row("  reports / values loaded", [
             f"{r.figures['reports']:,} / {r.figures['values']:,}" if "reports" in r.figures
             else "-" for r in results
         ])  # fmt: skip
         row("  rebuild_derived_state (s)", fig("rebuild_s", ".1f"))
         row("  VACUUM ANALYZE / checkpoint (s)", fig("settle_s", ".1f"))
-    for label in ("today", "past"):
-        digests = {r.status[label]["digest"] for r in results}
+    for key in ("today-text", "past-text", "today-json", "past-json"):
+        digests = {r.status[key]["digest"] for r in results}
         same = "identical" if len(digests) == 1 else "DIFFERENT"
-        print(f"status_json {label} across backends: {same} ({', '.join(sorted(digests))})")
-
-    print("\nwhere the time goes (mean of the timed runs, ms):")
+        print(f"status {key} across backends: {same} ({', '.join(sorted(digests))})")
     for r in results:
-        for label in ("today", "past"):
-            timed = r.status[label]["runs"][1:] or r.status[label]["runs"]
-            steps: dict[str, float] = defaultdict(float)
-            for run in timed:
-                for k, v in run["steps_ms"].items():
-                    steps[k] += v / len(timed)
-            sql: dict[str, float] = defaultdict(float)
-            for run in timed:
-                for k, v in run["sql_ms"].items():
-                    sql[k] += v / len(timed)
-            s_med = statistics.mean(run["status_ms"] for run in timed)
-            j_med = statistics.mean(run["json_ms"] for run in timed)
-            rest = s_med - sum(steps.values())
-            parts = ", ".join(f"{k} {v:.0f}" for k, v in steps.items())
-            print(
-                f"  {r.backend} {label}: program_status {s_med:.0f} = {parts}, "
-                f"tasks query + classify + assembly {rest:.0f}; status_json {j_med:.0f}"
-            )
-            if args.verbose:
-                for k, v in sorted(sql.items(), key=lambda kv: -kv[1])[:8]:
-                    print(f"      {v:8.1f} ms  {k}")
-            if args.cprofile and r.status[label]["profile"]:
-                print(r.status[label]["profile"])
-    for r in results:
-        if r.note:
-            print(f"note: {r.backend}: {r.note}")
-    sources = [m for r in results for m in (*r.status.values(), r.figures)]
-    used = sorted({w for m in sources for w in m.get("workarounds", ())})
-    if used:
-        print(f"note: storage bug worked around (see apply_workarounds): {', '.join(used)}")
+        print(f"{r.backend} today: {r.status['today-text']['headline']}")
+        print(f"{r.backend} past:  {r.status['past-text']['headline']}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -777,6 +547,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="PostgreSQL database to create the bench schema in",
     )
     parser.add_argument("--runs", type=int, default=5, help="timed status runs (after 1 warm-up)")
+    parser.add_argument(
+        "--json-runs", action="store_true", help="time the full JSON as often as the text"
+    )
     parser.add_argument("--batch", type=int, default=20_000, help="reports per insert batch")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file / PG schema")
     parser.add_argument(
@@ -785,23 +558,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sqlite-analyze", action="store_true", help="run ANALYZE on SQLite after loading"
     )
-    parser.add_argument("--cprofile", action="store_true", help="print a cProfile of each call")
-    parser.add_argument(
-        "--what-if",
-        type=lambda text: [n for n in text.split(",") if n],
-        default=[],
-        help=f"measure proposed fixes instead of the code as it is: {', '.join(WHAT_IFS)}",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="print the slowest SQL")
     # Internal: the subprocesses.
     parser.add_argument("--child", choices=("import", "status"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--as-of", help=argparse.SUPPRESS)
-    parser.add_argument("--steps", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    unknown = set(args.what_if) - set(WHAT_IFS)
-    if unknown:
-        parser.error(f"unknown --what-if: {', '.join(sorted(unknown))}")
 
     if args.child == "import":
         child_import(args)
