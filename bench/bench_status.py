@@ -192,8 +192,6 @@ class BackendResult:
     backend: str
     figures: dict[str, Any] = field(default_factory=dict)
     status: dict[str, dict[str, Any]] = field(default_factory=dict)
-    memory: dict[str, dict[str, Any]] = field(default_factory=dict)
-    note: str = ""
 
 
 def log(message: str) -> None:

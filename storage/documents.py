@@ -240,12 +240,13 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class TextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML's safe loader, but dates stay text for pydantic to read: PyYAML would raise a bare
-    ValueError on `due: 2019-02-30`; pydantic reports it as a bad date at its place."""
+    ValueError on `due: 2019-02-30`; pydantic reports it as a bad date at its place (and
+    settings stored as JSON, which has no dates, stay storable)."""
 
 
-_Loader.yaml_implicit_resolvers = {
+TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -264,7 +265,7 @@ def load_yaml(path: Path) -> Any:
             [Issue("file", "file_unreadable", params={"path": str(path), "detail": str(exc)})]
         ) from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=TextDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

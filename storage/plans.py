@@ -8,7 +8,7 @@ imports in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -74,11 +74,6 @@ class PlanChanges:
     def any(self) -> bool:
         sections = (self.organizations, self.indicators, self.periods, self.tasks)
         return self.created or self.program_changed or any(s.any for s in sections)
-
-
-def _chunks(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]]]:
-    for i in range(0, len(rows), _BATCH):
-        yield rows[i : i + _BATCH]
 
 
 def _program_fields(spec: ProgramSpec, committee: CommitteeSpec) -> dict[str, Any]:

@@ -160,8 +160,8 @@ def parse_quantity(text: str, *, unit_scale: Decimal = Decimal(1), lang: Lang = 
     negative = plain.startswith(("-", "\u2212"))
     if negative:
         plain = plain[1:].strip()
-    total, previous_scale, pos = Decimal(0), None, 0
-    terms, bare_allowed = 0, True
+    total, pos, terms = Decimal(0), 0, 0
+    previous_scale: Decimal | None = None  # of the last term; None when it had no scale word
     while pos < len(plain):
         match = _TERM.match(plain, pos)
         if match is None:
@@ -170,16 +170,13 @@ def parse_quantity(text: str, *, unit_scale: Decimal = Decimal(1), lang: Lang = 
         if number is None:
             raise VietnameseParseError("unreadable_number", text=text.strip())
         # A bare number is in the indicator's own unit; a scale word names an absolute amount.
-        scale = _SCALES[match["scale"]] / unit_scale if match["scale"] else Decimal(1)
+        scale = _SCALES[match["scale"]] / unit_scale if match["scale"] else None
         # "7 tỷ 500 triệu": each further term has a smaller scale word. "1 triệu 2" is refused:
         # said aloud it means 1,2 triệu, but typed it is too easily a slip.
-        if previous_scale is not None and (
-            not bare_allowed or not match["scale"] or scale >= previous_scale
-        ):
+        if terms and (previous_scale is None or scale is None or scale >= previous_scale):
             raise VietnameseParseError("unreadable_number", text=text.strip())
-        total += number * scale
+        total += number if scale is None else number * scale
         previous_scale, pos, terms = scale, match.end(), terms + 1
-        bare_allowed = bool(match["scale"])
     rest = plain[pos:]
     if terms == 0 or (rest and not re.fullmatch(_CURRENCY, rest)):
         raise VietnameseParseError("unreadable_number", text=text.strip())

@@ -39,9 +39,11 @@ from storage.documents import (
     PlanDocument,
     ProgramSpec,
     TaskSpec,
+    TextDatesLoader,
     check_plan,
     issues_from_validation,
 )
+from storage.vietnamese import format_number
 
 PROGRAM_SHEET = "Chương trình"
 ORGANIZATIONS_SHEET = "Cơ quan thành viên"
@@ -141,20 +143,6 @@ def _parse_number(text: str) -> Decimal:
     return Decimal(f"{sign}{whole.replace('.', '')}.{fraction or '0'}")
 
 
-def _format_number(value: Decimal) -> str:
-    """The Vietnamese way of writing a number, without needless decimals: 3.000; 2,5."""
-    text = format(value, "f")
-    sign = "-" if text.startswith("-") else ""
-    whole, _, fraction = text.lstrip("-").partition(".")
-    fraction = fraction.rstrip("0")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ".".join(groups) + (f",{fraction}" if fraction else "")
-
-
 def _codes(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
 
@@ -234,7 +222,7 @@ def _read_targets(value: object) -> dict[str, Decimal] | None:
 def _write_targets(value: object) -> str | None:
     if not isinstance(value, dict) or not value:
         return None
-    return "; ".join(f"{code}: {_format_number(amount)}" for code, amount in value.items())
+    return "; ".join(f"{code}: {format_number(amount)}" for code, amount in value.items())
 
 
 def _read_code_list(value: object) -> list[str] | None:
@@ -592,23 +580,13 @@ def _read_table(sheet: Any, table: _Table, raw: _Raw) -> list[Issue]:
     return issues
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """YAML's safe loader, but an unquoted date stays text, as it does in a YAML plan
-    (`storage.documents`): the settings are stored as JSON, which has no dates."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _read_reminders(sheet: Any, raw: _Raw) -> list[Issue]:
     text = _text(sheet.cell(row=1, column=1).value)
     if text is None:
         return []
     try:
-        settings = yaml.load(text, Loader=_TextDatesLoader)
+        # An unquoted date stays text, as it does in a YAML plan.
+        settings = yaml.load(text, Loader=TextDatesLoader)
     except yaml.YAMLError as exc:
         detail = str(exc).splitlines()[0]
         return [Issue(REMINDERS_SHEET, "yaml_syntax", row=1, params={"detail": detail})]
