@@ -1,4 +1,7 @@
-"""User-facing texts: Fluent catalogs in `bot/locales/<lang>/phoihop.ftl`, Vietnamese first.
+"""User-facing texts: Fluent catalogs in `bot/locales/<lang>/*.ftl`, Vietnamese first.
+
+Each language's catalog is every `.ftl` file of its folder (one per feature: `phoihop.ftl` for
+status and the command line, `chat.ftl` for the conversation, ...); a key is defined once.
 
 Handlers and renderers never hold literal text; they ask a `Translator` for a message by key with
 named parameters. A missing key is a bug and raises, so the tests find it.
@@ -17,14 +20,16 @@ LANGUAGES: tuple[Language, ...] = ("vi", "en")
 LOCALES = Path(__file__).with_name("locales")
 
 
-def catalog_path(lang: Language) -> Path:
-    return LOCALES / lang / "phoihop.ftl"
+def catalog_paths(lang: Language) -> list[Path]:
+    """The files of a language's catalog, in a stable order."""
+    return sorted((LOCALES / lang).glob("*.ftl"))
 
 
 @cache
 def _bundle(lang: Language) -> FluentBundle:
     bundle = FluentBundle([lang], use_isolating=False)
-    bundle.add_resource(FluentResource(catalog_path(lang).read_text(encoding="utf-8")))
+    for path in catalog_paths(lang):
+        bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
     return bundle
 
 

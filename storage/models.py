@@ -191,6 +191,8 @@ class Person(SQLModel, table=True):
     telegram_id: int | None = Field(default=None, sa_type=sa.BigInteger, unique=True)
     name: str
     language: str | None = Field(default=None, max_length=8)
+    # The program the person last acted in, for people who belong to several.
+    current_program_id: int | None = Field(default=None, foreign_key="program.id")
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -220,6 +222,8 @@ class Extension(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     decided_by: int | None = Field(default=None, foreign_key="person.id")
     decided_on: date | None = None
+    # The chat message that asked for it, so a message delivered twice asks once.
+    source_key: str | None = Field(default=None, max_length=200, unique=True)
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -243,6 +247,8 @@ class Report(SQLModel, table=True):
     closes: bool = False
     note: str | None = None
     evidence: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    # The author's earlier report that this one corrects (both stay on record).
+    corrects_id: int | None = Field(default=None, foreign_key="report.id")
     source_key: str = Field(max_length=200, unique=True)
     created_at: datetime = _ts(default_factory=utcnow)
 
@@ -291,6 +297,68 @@ class TaskTotal(SQLModel, table=True):
     approx_count: int = 0
     lower_bound_count: int = 0
     contributors: int = 0
+
+
+class Invite(SQLModel, table=True):
+    """A one-time invitation to act for an organization in a role, redeemed by `/start CODE`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    org_id: int = Field(foreign_key="organization.id")
+    role: str = Field(max_length=16)
+    created_by: str = Field(max_length=200)
+    created_at: datetime = _ts(default_factory=utcnow)
+    expires_at: datetime = _ts()
+    used_by: int | None = Field(default=None, foreign_key="person.id")
+    used_at: datetime | None = _ts(default=None)
+
+
+class ChatDraft(SQLModel, table=True):
+    """What the bot understood from a person and read back to them, waiting for Confirm.
+
+    Kept in the database so that a Confirm pressed after a restart, or pressed twice, records
+    exactly once: the draft is confirmed once and its report's source key is the draft's.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The chat message (or button press) that produced it: delivered twice, drafted once.
+    source_key: str = Field(max_length=200, unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    program_id: int = Field(foreign_key="program.id")
+    chat_id: int = Field(sa_type=sa.BigInteger)
+    kind: str = Field(max_length=16)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # A short random word in the buttons' callback data: a guessed draft id alone is not enough.
+    nonce: str = Field(max_length=16)
+    status: str = Field(default="pending", max_length=16)
+    report_id: int | None = Field(default=None, foreign_key="report.id")
+    created_at: datetime = _ts(default_factory=utcnow)
+    decided_at: datetime | None = _ts(default=None)
+
+
+class ChatState(SQLModel, table=True):
+    """Where a person is in a button conversation (waiting for a number, a note, a correction)."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class Difficulty(SQLModel, table=True):
+    """A difficulty or proposal (khó khăn, đề xuất) an officer raised, kept for the review."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    org_id: int = Field(foreign_key="organization.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    period_id: int | None = Field(default=None, foreign_key="period.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    raised_on: date
+    text: str
+    source_key: str = Field(max_length=200, unique=True)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class AuditEntry(SQLModel, table=True):

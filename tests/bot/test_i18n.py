@@ -12,7 +12,7 @@ from fluent.syntax import FluentParser
 from fluent.syntax import ast as fl
 from fluent.syntax.visitor import Visitor
 
-from bot.i18n import LANGUAGES, LOCALES, Translator, catalog_path, translator
+from bot.i18n import LANGUAGES, LOCALES, Translator, catalog_paths, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT = ROOT / "bot"
@@ -34,18 +34,18 @@ class _Variables(Visitor):
 
 @cache
 def catalog(lang: str) -> dict[str, frozenset[str]]:
-    """Message key -> the variables it uses, parsed from the language's .ftl file."""
-    path = catalog_path(lang)  # type: ignore[arg-type]
-    resource = FluentParser().parse(path.read_text(encoding="utf-8"))
-    junk = [entry for entry in resource.body if isinstance(entry, fl.Junk)]
-    assert not junk, f"{path}: unparsable entries: {[j.content for j in junk]}"
+    """Message key -> the variables it uses, parsed from the language's .ftl files."""
     messages: dict[str, frozenset[str]] = {}
-    for entry in resource.body:
-        if isinstance(entry, fl.Message):
-            assert entry.id.name not in messages, f"{path}: {entry.id.name} defined twice"
-            visitor = _Variables()
-            visitor.visit(entry)
-            messages[entry.id.name] = frozenset(visitor.names)
+    for path in catalog_paths(lang):  # type: ignore[arg-type]
+        resource = FluentParser().parse(path.read_text(encoding="utf-8"))
+        junk = [entry for entry in resource.body if isinstance(entry, fl.Junk)]
+        assert not junk, f"{path}: unparsable entries: {[j.content for j in junk]}"
+        for entry in resource.body:
+            if isinstance(entry, fl.Message):
+                assert entry.id.name not in messages, f"{path}: {entry.id.name} defined twice"
+                visitor = _Variables()
+                visitor.visit(entry)
+                messages[entry.id.name] = frozenset(visitor.names)
     return messages
 
 
@@ -193,7 +193,9 @@ def test_catalogs_exist_and_parse() -> None:
     """Every language has a catalog that parses without junk and holds messages."""
     assert set(LANGUAGES) == {"vi", "en"}
     for lang in LANGUAGES:
-        assert catalog_path(lang).parent.parent == LOCALES
+        paths = catalog_paths(lang)
+        assert paths and all(p.parent.parent == LOCALES for p in paths)
+        assert [p.name for p in paths] == [p.name for p in catalog_paths("vi")]
         assert len(catalog(lang)) > 50
 
 
