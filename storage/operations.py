@@ -109,39 +109,48 @@ def is_involved(session: Session, task: Task, org_id: int) -> bool:
     )
 
 
-def record_report(
-    *,
+@dataclass(frozen=True)
+class _Prepared:
+    program: Program
+    task: Task
+    org: Organization
+    author: Person | None
+    indicators: dict[str, Indicator]
+    closes: bool
+    completed_on: date | None
+
+
+@dataclass(frozen=True)
+class ReportCheck:
+    """What a report would record, checked but not written (for reading back before Confirm)."""
+
+    task: str
+    task_title: str
+    org: str
+    closes: bool
+    completed_on: date | None
+    units: dict[str, str]
+
+
+def _prepare(
     session: Session,
+    *,
     program_code: str,
     task_code: str,
     org_code: str,
     effective_on: date,
-    source_key: str,
-    now: datetime,
-    values: Mapping[str, Quantity] | None = None,
-    done: bool | None = None,
-    completed_on: date | None = None,
-    note: str | None = None,
-    evidence: Sequence[str] = (),
-    author_telegram_id: int | None = None,
-    require_closing: bool = False,
-) -> RecordedReport:
-    """Record one progress report and bring the derived state up to date.
-
-    `effective_on` is the day the report was made; `completed_on` (default: `effective_on`) is
-    the completion date when `done`. A `done` from an organization that does not lead the task
-    is kept but does not close it, unless it comes from the secretariat or chair; with
-    `require_closing` such a report is refused instead (the chat's rule).
-    The same `source_key` never records twice: the earlier report is returned.
-    """
-    values = values or {}
-    earlier = session.exec(select(Report).where(Report.source_key == source_key)).first()
-    if earlier is not None:
-        return _recorded(session, earlier, duplicate=True)
-
+    values: Mapping[str, Quantity],
+    done: bool | None,
+    completed_on: date | None,
+    author_telegram_id: int | None,
+    require_closing: bool,
+    corrects_id: int | None = None,
+    lock: bool = False,
+) -> _Prepared:
+    """Every check of a report, before anything is written: refusals are `OperationError`s."""
     program = get_program(session, program_code)
     assert program.id is not None
-    task = _task(session, program.id, task_code, lock=True)
+    task = _task(session, program.id, task_code, lock=lock)
     assert task.id is not None
     org = _org(session, program.id, org_code)
     assert org.id is not None
@@ -180,6 +189,106 @@ def record_report(
             raise OperationError("completion_in_future", date=completed_on.isoformat())
     else:
         completed_on = None
+    if corrects_id is not None:
+        earlier = session.get(Report, corrects_id)
+        if (
+            earlier is None
+            or author is None
+            or earlier.author_id != author.id
+            or earlier.task_id != task.id
+        ):
+            raise OperationError("not_your_report", task=task_code)
+    return _Prepared(program, task, org, author, indicators, closes, completed_on)
+
+
+def check_report(
+    *,
+    session: Session,
+    program_code: str,
+    task_code: str,
+    org_code: str,
+    effective_on: date,
+    values: Mapping[str, Quantity] | None = None,
+    done: bool | None = None,
+    completed_on: date | None = None,
+    author_telegram_id: int | None = None,
+    require_closing: bool = False,
+    corrects_id: int | None = None,
+) -> ReportCheck:
+    """Check a report as `record_report` would, writing nothing."""
+    values = values or {}
+    p = _prepare(
+        session,
+        program_code=program_code,
+        task_code=task_code,
+        org_code=org_code,
+        effective_on=effective_on,
+        values=values,
+        done=done,
+        completed_on=completed_on,
+        author_telegram_id=author_telegram_id,
+        require_closing=require_closing,
+        corrects_id=corrects_id,
+    )
+    return ReportCheck(
+        task=p.task.code,
+        task_title=p.task.title,
+        org=p.org.code,
+        closes=p.closes,
+        completed_on=p.completed_on,
+        units={code: p.indicators[code].unit for code in values},
+    )
+
+
+def record_report(
+    *,
+    session: Session,
+    program_code: str,
+    task_code: str,
+    org_code: str,
+    effective_on: date,
+    source_key: str,
+    now: datetime,
+    values: Mapping[str, Quantity] | None = None,
+    done: bool | None = None,
+    completed_on: date | None = None,
+    note: str | None = None,
+    evidence: Sequence[str] = (),
+    author_telegram_id: int | None = None,
+    require_closing: bool = False,
+    corrects_id: int | None = None,
+) -> RecordedReport:
+    """Record one progress report and bring the derived state up to date.
+
+    `effective_on` is the day the report was made; `completed_on` (default: `effective_on`) is
+    the completion date when `done`. A `done` from an organization that does not lead the task
+    is kept but does not close it, unless it comes from the secretariat or chair; with
+    `require_closing` such a report is refused instead (the chat's rule). `corrects_id` names
+    the author's earlier report on the task that this one corrects; both stay on record.
+    The same `source_key` never records twice: the earlier report is returned.
+    """
+    values = values or {}
+    earlier = session.exec(select(Report).where(Report.source_key == source_key)).first()
+    if earlier is not None:
+        return _recorded(session, earlier, duplicate=True)
+
+    p = _prepare(
+        session,
+        program_code=program_code,
+        task_code=task_code,
+        org_code=org_code,
+        effective_on=effective_on,
+        values=values,
+        done=done,
+        completed_on=completed_on,
+        author_telegram_id=author_telegram_id,
+        require_closing=require_closing,
+        corrects_id=corrects_id,
+        lock=True,
+    )
+    program, task, org, author = p.program, p.task, p.org, p.author
+    indicators, closes, completed_on = p.indicators, p.closes, p.completed_on
+    assert program.id is not None and task.id is not None and org.id is not None
 
     report = Report(
         program_id=program.id,
@@ -192,6 +301,7 @@ def record_report(
         closes=closes,
         note=note,
         evidence=list(evidence),
+        corrects_id=corrects_id,
         source_key=source_key,
         created_at=now,
     )
@@ -453,8 +563,14 @@ def request_extension(
     reason: str,
     now: datetime,
     requested_by: int | None = None,
+    source_key: str | None = None,
 ) -> Extension:
-    """Ask for a task's deadline to move to `new_due`; it waits for a decision."""
+    """Ask for a task's deadline to move to `new_due`; it waits for a decision. The same
+    `source_key` asks once: the earlier request is returned."""
+    if source_key is not None:
+        earlier = session.exec(select(Extension).where(Extension.source_key == source_key)).first()
+        if earlier is not None:
+            return earlier
     program = get_program(session, program_code)
     assert program.id is not None
     task = _task(session, program.id, task_code)
@@ -468,6 +584,7 @@ def request_extension(
         requested_on=requested_on,
         new_due=new_due,
         reason=reason,
+        source_key=source_key,
         created_at=now,
     )
     session.add(ext)

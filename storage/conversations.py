@@ -1,0 +1,242 @@
+"""What the chat keeps between two messages: drafts read back for Confirm, and the step of a
+button conversation. Both live in the database so that a restart, a message delivered twice or
+a button pressed twice changes nothing twice.
+
+A draft is what the bot understood (a report, a completion, a correction, an extension request)
+in a JSON payload. Confirming it performs the operation once, under the draft's own source key;
+confirming it again returns the first outcome.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage.errors import OperationError
+from storage.models import ChatDraft, ChatState, Extension, Person, Report
+from storage.operations import RecordedReport, record_report, request_extension
+from storage.people import Member
+from storage.vietnamese import Quantity
+
+DRAFT_KINDS = ("report", "extension")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft as stored; `created` is False when the same source had drafted it before."""
+
+    id: int
+    nonce: str
+    kind: str
+    status: str
+    payload: dict[str, Any]
+    person_id: int
+    program_id: int
+    chat_id: int
+    report_id: int | None
+    created: bool = False
+
+
+def _draft(row: ChatDraft, *, created: bool = False) -> Draft:
+    assert row.id is not None
+    return Draft(
+        id=row.id,
+        nonce=row.nonce,
+        kind=row.kind,
+        status=row.status,
+        payload=dict(row.payload),
+        person_id=row.person_id,
+        program_id=row.program_id,
+        chat_id=row.chat_id,
+        report_id=row.report_id,
+        created=created,
+    )
+
+
+def save_draft(
+    *,
+    session: Session,
+    source_key: str,
+    member: Member,
+    chat_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> Draft:
+    """Keep what was understood from `source_key` until it is confirmed or cancelled."""
+    if kind not in DRAFT_KINDS:
+        raise ValueError(f"unknown draft kind {kind!r}")
+    earlier = session.exec(select(ChatDraft).where(ChatDraft.source_key == source_key)).first()
+    if earlier is not None:
+        return _draft(earlier)
+    row = ChatDraft(
+        source_key=source_key,
+        person_id=member.person_id,
+        program_id=member.program_id,
+        chat_id=chat_id,
+        kind=kind,
+        payload=payload,
+        nonce=secrets.token_hex(3),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _draft(row, created=True)
+
+
+def _owned_draft(
+    session: Session, *, draft_id: int, nonce: str, telegram_id: int, lock: bool = False
+) -> ChatDraft:
+    row = session.get(ChatDraft, draft_id, with_for_update=lock)
+    if row is None or not secrets.compare_digest(row.nonce, nonce):
+        raise OperationError("stale_button")
+    person = session.get(Person, row.person_id)
+    if person is None or person.telegram_id != telegram_id:
+        raise OperationError("not_your_draft")
+    return row
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """The outcome of confirming a draft: the report recorded (or the extension asked for);
+    `again` when the draft had been confirmed before."""
+
+    draft: Draft
+    again: bool
+    report: RecordedReport | None = None
+    extension_id: int | None = None
+
+
+def values_of(payload: dict[str, Any]) -> dict[str, Quantity]:
+    """The indicator values of a report payload: {code: [value, qualifier]}."""
+    return {
+        code: Quantity(Decimal(value), qualifier)
+        for code, (value, qualifier) in payload.get("values", {}).items()
+    }
+
+
+def payload_values(values: dict[str, Quantity]) -> dict[str, list[str | None]]:
+    """The JSON form of indicator values, exact (decimals as strings)."""
+    return {code: [str(q.value), q.qualifier] for code, q in values.items()}
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def confirm_draft(
+    *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
+) -> Confirmed:
+    """Do what the draft says, once; re-checks that its author may still do it."""
+    row = _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id, lock=True)
+    if row.status == "confirmed":
+        return Confirmed(_draft(row), again=True, extension_id=row.payload.get("extension_id"))
+    if row.status != "pending":
+        raise OperationError("draft_cancelled")
+    p = row.payload
+    key = f"draft:{row.id}"
+    report: RecordedReport | None = None
+    extension_id: int | None = None
+    if row.kind == "report":
+        report = record_report(
+            session=session,
+            program_code=p["program"],
+            task_code=p["task"],
+            org_code=p["org"],
+            effective_on=date.fromisoformat(p["effective_on"]),
+            values=values_of(p),
+            done=p.get("done"),
+            completed_on=_day(p.get("completed_on")),
+            note=p.get("note"),
+            evidence=p.get("evidence", []),
+            author_telegram_id=telegram_id,
+            require_closing=True,
+            corrects_id=p.get("corrects"),
+            source_key=key,
+            now=now,
+        )
+        row.report_id = report.report_id
+    else:
+        ext = request_extension(
+            session=session,
+            program_code=p["program"],
+            task_code=p["task"],
+            new_due=date.fromisoformat(p["new_due"]),
+            requested_on=date.fromisoformat(p["effective_on"]),
+            reason=p.get("reason", ""),
+            requested_by=row.person_id,
+            source_key=key,
+            now=now,
+        )
+        extension_id = ext.id
+        row.payload = {**p, "extension_id": ext.id}
+    row.status = "confirmed"
+    row.decided_at = now
+    session.add(row)
+    session.flush()
+    return Confirmed(_draft(row), again=False, report=report, extension_id=extension_id)
+
+
+def cancel_draft(
+    *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
+) -> Draft:
+    """Drop a pending draft (a confirmed one stays confirmed)."""
+    row = _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id, lock=True)
+    if row.status == "confirmed":
+        raise OperationError("draft_already_recorded")
+    row.status = "cancelled"
+    row.decided_at = now
+    session.add(row)
+    session.flush()
+    return _draft(row)
+
+
+def open_draft(*, session: Session, draft_id: int, nonce: str, telegram_id: int) -> Draft:
+    """A draft of this person, to edit it."""
+    return _draft(_owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id))
+
+
+# --- the step of a button conversation ----------------------------------------------------------
+
+
+def set_step(
+    *, session: Session, person_id: int, step: str, data: dict[str, Any], now: datetime
+) -> None:
+    """Remember that the person's next message answers `step`."""
+    row = session.get(ChatState, person_id)
+    if row is None:
+        row = ChatState(person_id=person_id, step=step, data=data, updated_at=now)
+    else:
+        row.step, row.data, row.updated_at = step, data, now
+    session.add(row)
+    session.flush()
+
+
+def get_step(*, session: Session, person_id: int) -> tuple[str, dict[str, Any]] | None:
+    row = session.get(ChatState, person_id)
+    return (row.step, dict(row.data)) if row is not None else None
+
+
+def clear_step(*, session: Session, person_id: int) -> None:
+    row = session.get(ChatState, person_id)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def last_report_of(*, session: Session, person_id: int, task_id: int) -> Report | None:
+    """The person's latest report on the task (what a correction corrects)."""
+    return session.exec(
+        select(Report)
+        .where(Report.author_id == person_id, Report.task_id == task_id)
+        .order_by(Report.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def extension_of(*, session: Session, extension_id: int) -> Extension | None:
+    return session.get(Extension, extension_id)

@@ -1,0 +1,286 @@
+"""People of a program: one-time invitations, who a Telegram user is, their language.
+
+A person acts for one organization in one role per program (`Membership`). They join by
+redeeming an invitation the secretariat made for that organization and role; nobody else can
+report. Every function here is a plain storage operation: the chat renders what it returns.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from storage.errors import OperationError
+from storage.models import (
+    AuditEntry,
+    Invite,
+    Membership,
+    Organization,
+    Person,
+    Program,
+)
+from storage.operations import LEADING_ROLES
+from storage.plans import get_program
+
+ROLES = ("officer", "chair", "vice_chair", "secretary")
+# Who decides extensions and is told of them.
+DECIDING_ROLES = frozenset({"chair", "vice_chair", "secretary"})
+INVITE_VALIDITY = timedelta(days=7)
+# Telegram's deep-link payload allows A-Z, a-z, 0-9, _ and - (up to 64 characters).
+_INVITE_BYTES = 9  # 12 characters of token_urlsafe
+
+
+@dataclass(frozen=True)
+class Member:
+    """A Telegram user bound to an organization and role in a program."""
+
+    person_id: int
+    telegram_id: int
+    name: str
+    language: str | None
+    program_id: int
+    program_code: str
+    program_title: str
+    timezone: str
+    org_id: int
+    org_code: str
+    org_name: str
+    role: str
+
+    @property
+    def leading(self) -> bool:
+        """Chair, vice-chair or secretariat: may act for any organization of the program."""
+        return self.role in LEADING_ROLES
+
+
+@dataclass(frozen=True)
+class InviteInfo:
+    """A created invitation: its code (the `/start` payload) and what it binds to."""
+
+    code: str
+    program: str
+    org: str
+    org_name: str
+    role: str
+    expires_at: datetime
+
+
+def create_invite(
+    *,
+    session: Session,
+    program_code: str,
+    org_code: str,
+    role: str,
+    created_by: str,
+    now: datetime,
+    valid_for: timedelta = INVITE_VALIDITY,
+) -> InviteInfo:
+    """Make a one-time invitation to act for `org_code` as `role`, valid for `valid_for`."""
+    if role not in ROLES:
+        raise OperationError("unknown_role", role=role, roles=", ".join(ROLES))
+    program = get_program(session, program_code)
+    assert program.id is not None
+    org = session.exec(
+        select(Organization).where(
+            Organization.program_id == program.id,
+            Organization.code == org_code.upper(),
+            Organization.active,
+        )
+    ).first()
+    if org is None:
+        raise OperationError("unknown_org", org=org_code)
+    assert org.id is not None
+    invite = Invite(
+        code=secrets.token_urlsafe(_INVITE_BYTES),
+        program_id=program.id,
+        org_id=org.id,
+        role=role,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    session.add(invite)
+    session.add(
+        AuditEntry(
+            program_id=program.id,
+            at=now,
+            actor=created_by,
+            action="create_invite",
+            entity="invite",
+            entity_key=org.code,
+            detail={"role": role, "expires_at": invite.expires_at.isoformat()},
+        )
+    )
+    session.flush()
+    return InviteInfo(invite.code, program.code, org.code, org.name, role, invite.expires_at)
+
+
+def redeem_invite(
+    *,
+    session: Session,
+    code: str,
+    telegram_id: int,
+    name: str,
+    language: str | None,
+    now: datetime,
+) -> Member:
+    """Bind the Telegram user to the invitation's organization and role; the code is spent."""
+    invite = session.exec(select(Invite).where(Invite.code == code).with_for_update()).first()
+    if invite is None:
+        raise OperationError("invite_unknown")
+    if invite.used_at is not None:
+        person = session.get(Person, invite.used_by) if invite.used_by else None
+        if person is not None and person.telegram_id == telegram_id:
+            # The same /start delivered twice: already done.
+            found = member_for(session=session, telegram_id=telegram_id)
+            if found is not None and found.program_id == invite.program_id:
+                return found
+        raise OperationError("invite_used")
+    if now >= invite.expires_at:
+        raise OperationError("invite_expired")
+    person = session.exec(select(Person).where(Person.telegram_id == telegram_id)).first()
+    if person is None:
+        person = Person(telegram_id=telegram_id, name=name, language=language, created_at=now)
+    else:
+        person.name = name or person.name
+    person.current_program_id = invite.program_id
+    session.add(person)
+    session.flush()
+    assert person.id is not None
+    membership = session.exec(
+        select(Membership).where(
+            Membership.person_id == person.id, Membership.program_id == invite.program_id
+        )
+    ).first()
+    if membership is None:
+        membership = Membership(
+            person_id=person.id,
+            program_id=invite.program_id,
+            org_id=invite.org_id,
+            role=invite.role,
+            created_at=now,
+        )
+    else:
+        membership.org_id, membership.role, membership.active = invite.org_id, invite.role, True
+    session.add(membership)
+    invite.used_by, invite.used_at = person.id, now
+    session.add(invite)
+    session.add(
+        AuditEntry(
+            program_id=invite.program_id,
+            at=now,
+            actor=f"tg:{telegram_id}",
+            action="redeem_invite",
+            entity="membership",
+            entity_key=str(telegram_id),
+            detail={"invite": invite.id, "role": invite.role},
+        )
+    )
+    session.flush()
+    found = member_for(session=session, telegram_id=telegram_id)
+    assert found is not None
+    return found
+
+
+def member_for(
+    *, session: Session, telegram_id: int, program_id: int | None = None
+) -> Member | None:
+    """Who this Telegram user is: in `program_id`, else their current (or latest) program."""
+    query = (
+        select(Person, Membership, Program, Organization)
+        .join(Membership, col(Membership.person_id) == Person.id)
+        .join(Program, col(Program.id) == Membership.program_id)
+        .join(Organization, col(Organization.id) == Membership.org_id)
+        .where(Person.telegram_id == telegram_id, Membership.active)
+    )
+    if program_id is not None:
+        query = query.where(Membership.program_id == program_id)
+    rows = session.exec(query.order_by(col(Membership.id).desc())).all()
+    if not rows:
+        return None
+    chosen = next((r for r in rows if r[0].current_program_id == r[1].program_id), rows[0])
+    person, membership, program, org = chosen
+    assert person.id is not None and program.id is not None and org.id is not None
+    assert person.telegram_id is not None
+    return Member(
+        person_id=person.id,
+        telegram_id=person.telegram_id,
+        name=person.name,
+        language=person.language,
+        program_id=program.id,
+        program_code=program.code,
+        program_title=program.title,
+        timezone=program.timezone,
+        org_id=org.id,
+        org_code=org.code,
+        org_name=org.name,
+        role=membership.role,
+    )
+
+
+def language_of(*, session: Session, telegram_id: int) -> str | None:
+    """The language a person chose, if they did."""
+    return session.exec(select(Person.language).where(Person.telegram_id == telegram_id)).first()
+
+
+def set_language(
+    *, session: Session, telegram_id: int, name: str, language: str, now: datetime
+) -> None:
+    """Remember a person's language (anyone may choose one, bound or not)."""
+    if language not in ("vi", "en"):
+        raise OperationError("unknown_language", language=language)
+    person = session.exec(select(Person).where(Person.telegram_id == telegram_id)).first()
+    if person is None:
+        person = Person(telegram_id=telegram_id, name=name, created_at=now)
+    person.language = language
+    session.add(person)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Somebody to tell something: their chat is their Telegram id."""
+
+    telegram_id: int
+    language: str | None
+    role: str
+
+
+def people_with_roles(
+    *, session: Session, program_id: int, roles: frozenset[str]
+) -> list[Recipient]:
+    """The bound people of a program holding one of `roles`."""
+    rows = session.exec(
+        select(Person.telegram_id, Person.language, Membership.role)
+        .join(Membership, col(Membership.person_id) == Person.id)
+        .where(
+            Membership.program_id == program_id,
+            Membership.active,
+            col(Membership.role).in_(roles),
+            col(Person.telegram_id).is_not(None),
+        )
+        .order_by(col(Person.telegram_id))
+    ).all()
+    return [Recipient(tid, lang, role) for tid, lang, role in rows if tid is not None]
+
+
+def officers_of(*, session: Session, program_id: int, org_ids: set[int]) -> list[Recipient]:
+    """The bound officers of the given organizations."""
+    if not org_ids:
+        return []
+    rows = session.exec(
+        select(Person.telegram_id, Person.language, Membership.role)
+        .join(Membership, col(Membership.person_id) == Person.id)
+        .where(
+            Membership.program_id == program_id,
+            Membership.active,
+            Membership.role == "officer",
+            col(Membership.org_id).in_(org_ids),
+            col(Person.telegram_id).is_not(None),
+        )
+        .order_by(col(Person.telegram_id))
+    ).all()
+    return [Recipient(tid, lang, role) for tid, lang, role in rows if tid is not None]
