@@ -33,6 +33,7 @@ from storage.documents import DocumentError, load_plan, load_report_log
 from storage.errors import OperationError
 from storage.models import utcnow
 from storage.operations import replay_log
+from storage.people import ROLES, create_invite
 from storage.plans import export_plan, get_program, import_plan
 from storage.summaries import program_status
 from storage.vietnamese import VietnameseParseError, format_date, parse_date
@@ -81,6 +82,14 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     st = sub_parser("status", help=t("cli-help-status"))
     st.add_argument("program", metavar="PROGRAM")
     _status_options(st, t)
+
+    inv = sub_parser("invite", help=t("cli-help-invite"))
+    inv.add_argument("program", metavar="PROGRAM")
+    inv.add_argument("org", metavar="ORG")
+    inv.add_argument("--role", choices=ROLES, default="officer", help=t("cli-help-role"))
+    inv.add_argument("--bot-username", help=t("cli-help-bot-username"))
+
+    sub_parser("run", help=t("cli-help-run"))
 
     demo = sub_parser("demo", help=t("cli-help-demo"))
     demo.add_argument("--keep", type=Path, metavar="FILE.db", help=t("cli-help-keep"))
@@ -327,7 +336,61 @@ def _cmd_demo(args: argparse.Namespace, t: Translator, url: str, out: TextIO) ->
     return 0
 
 
+def _cmd_invite(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    settings = Settings()
+    db = _open(url, t, create=False)
+    try:
+        with db.write() as session:
+            info = create_invite(
+                session=session,
+                program_code=args.program,
+                org_code=args.org,
+                role=args.role,
+                created_by="cli",
+                now=utcnow(),
+            )
+            zone = ZoneInfo(get_program(session, args.program).timezone)
+    finally:
+        db.dispose()
+    username = args.bot_username or settings.telegram_bot_username
+    expires = format_date(info.expires_at.astimezone(zone).date())
+    print(
+        t("cli-invite-made", org=info.org, org_name=info.org_name, role=t(f"role-{info.role}"),
+          code=info.code, expires=expires),
+        file=out,
+    )  # fmt: skip
+    if username:
+        print(t("cli-invite-link", link=f"https://t.me/{username.lstrip('@')}?start={info.code}"),
+              file=out)  # fmt: skip
+    else:
+        print(t("cli-invite-no-username", code=info.code), file=out)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    settings = Settings()
+    if not settings.telegram_bot_token:
+        raise RefusalError(t("cli-run-no-token"))
+    from bot.app import build_application
+
+    db = _open(url, t, create=True)
+    app = build_application(
+        token=settings.telegram_bot_token,
+        db=db,
+        base_url=settings.telegram_api_base_url,
+        default_language=settings.default_language,
+    )
+    print(t("cli-run-starting", url=_safe_url(url), api=settings.telegram_api_base_url), file=out)
+    try:
+        app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    finally:
+        db.dispose()
+    return 0
+
+
 _COMMANDS = {
+    "invite": _cmd_invite,
+    "run": _cmd_run,
     "db": _cmd_db,
     "import": _cmd_import,
     "export": _cmd_export,

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
     )
+    telegram_bot_username: str | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_USERNAME")
+    )
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot",
         validation_alias=AliasChoices("TELEGRAM_API_BASE_URL", "PHOIHOP_TELEGRAM_API_BASE_URL"),

@@ -23,10 +23,12 @@ from storage.errors import OperationError
 from storage.models import (
     AuditEntry,
     CurrentValue,
+    Difficulty,
     Extension,
     Indicator,
     Membership,
     Organization,
+    Period,
     Person,
     Program,
     Report,
@@ -727,3 +729,63 @@ def replay_log(
     return ReplayResult(
         program=code, recorded=recorded, duplicates=duplicates, people=len(log.people)
     )
+
+
+# --- difficulties ------------------------------------------------------------------------------
+
+
+def record_difficulty(
+    *,
+    session: Session,
+    program_code: str,
+    org_code: str,
+    text: str,
+    raised_on: date,
+    source_key: str,
+    now: datetime,
+    author_telegram_id: int | None = None,
+) -> Difficulty:
+    """Keep a difficulty or proposal for the review of the period it falls in (once per key)."""
+    earlier = session.exec(select(Difficulty).where(Difficulty.source_key == source_key)).first()
+    if earlier is not None:
+        return earlier
+    text = text.strip()
+    if not text:
+        raise OperationError("difficulty_empty")
+    program = get_program(session, program_code)
+    assert program.id is not None
+    org = _org(session, program.id, org_code)
+    person_id: int | None = None
+    if author_telegram_id is not None:
+        found = membership_of(session, program_id=program.id, telegram_id=author_telegram_id)
+        if found is None:
+            raise OperationError("not_member", program=program.code)
+        person_id = found[0].id
+    period = session.exec(
+        select(Period)
+        .where(Period.program_id == program.id, Period.start <= raised_on, Period.end >= raised_on)
+        .order_by(col(Period.end))
+    ).first()
+    row = Difficulty(
+        program_id=program.id,
+        org_id=org.id,  # type: ignore[arg-type]
+        person_id=person_id,
+        period_id=period.id if period is not None else None,
+        raised_on=raised_on,
+        text=text[:4000],
+        source_key=source_key,
+        created_at=now,
+    )
+    session.add(row)
+    session.add(
+        AuditEntry(
+            program_id=program.id,
+            at=now,
+            actor=f"tg:{author_telegram_id}" if author_telegram_id else "system",
+            action="record_difficulty",
+            entity="difficulty",
+            entity_key=org.code,
+        )
+    )
+    session.flush()
+    return row

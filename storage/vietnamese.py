@@ -143,6 +143,12 @@ def _tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def unit_scale(unit: str) -> Decimal:
+    """What one unit is worth when it starts with a scale word: 10**6 for "triệu đồng", else 1."""
+    words = _plain(unit).split()
+    return _SCALES.get(words[0], Decimal(1)) if words else Decimal(1)
+
+
 def parse_quantity(text: str, *, unit_scale: Decimal = Decimal(1), lang: Lang = "vi") -> Quantity:
     """Read a reported number with its qualifier and scale words, in units of `unit_scale`.
 

@@ -154,3 +154,18 @@ cli-help-org = only the part of one organization (its code)
 cli-help-json = print the figures as JSON
 cli-help-demo = demo: a fresh database, the sample plan and reports, status as of 14/06/2019
 cli-help-keep = keep the demo database in this file
+
+## Bot and invitations
+
+cli-help-invite = make a single-use invitation (expiring after 7 days) for an organization and role
+cli-help-role = role: officer (focal officer), chair, vice_chair, secretary
+cli-help-bot-username = the bot's Telegram username, to print the invitation link (default: TELEGRAM_BOT_USERNAME)
+cli-help-run = run the Telegram bot (long polling)
+cli-invite-made = Invitation for { $role } of { $org } ({ $org_name }), single use, expires on { $expires }. Code: { $code }
+cli-invite-link = Invitation link: { $link }
+cli-invite-no-username = The invited person sends the bot: /start { $code }   (set TELEGRAM_BOT_USERNAME or --bot-username to print the link)
+cli-run-no-token =
+    No Telegram bot token. Create a bot with @BotFather on Telegram (/newbot), then put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable (or .env), e.g.:
+        TELEGRAM_BOT_TOKEN=123456:ABC... phoihop run
+    To try phoihop without Telegram: phoihop demo
+cli-run-starting = phoihop is running (database { $url }, Bot API { $api }). Press Ctrl+C to stop.

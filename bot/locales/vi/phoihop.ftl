@@ -154,3 +154,18 @@ cli-help-org = chỉ xem phần việc của một cơ quan (mã cơ quan)
 cli-help-json = in số liệu dạng JSON
 cli-help-demo = trình diễn: cơ sở dữ liệu mới, kế hoạch và báo cáo mẫu, tình hình đến 14/06/2019
 cli-help-keep = giữ cơ sở dữ liệu trình diễn ở tệp này
+
+## Bot và lời mời
+
+cli-help-invite = tạo lời mời dùng một lần (hết hạn sau 7 ngày) cho một cơ quan và vai trò
+cli-help-role = vai trò: officer (cán bộ đầu mối), chair, vice_chair, secretary
+cli-help-bot-username = tên bot trên Telegram để in đường dẫn mời (mặc định: biến TELEGRAM_BOT_USERNAME)
+cli-help-run = chạy bot Telegram (nhận tin nhắn bằng long polling)
+cli-invite-made = Lời mời { $role } của { $org } ({ $org_name }), dùng một lần, hết hạn ngày { $expires }. Mã mời: { $code }
+cli-invite-link = Đường dẫn mời: { $link }
+cli-invite-no-username = Người được mời gửi cho bot: /start { $code }   (đặt TELEGRAM_BOT_USERNAME hoặc --bot-username để in đường dẫn mời)
+cli-run-no-token =
+    Chưa có mã bot Telegram. Hãy tạo bot với @BotFather trên Telegram (lệnh /newbot), rồi đặt mã nhận được vào biến môi trường TELEGRAM_BOT_TOKEN (hoặc tệp .env), ví dụ:
+        TELEGRAM_BOT_TOKEN=123456:ABC... phoihop run
+    Muốn xem thử không cần Telegram: phoihop demo
+cli-run-starting = phoihop đang chạy (cơ sở dữ liệu { $url }, Bot API { $api }). Nhấn Ctrl+C để dừng.

@@ -1,0 +1,170 @@
+"""The Telegram Application: every handler wired in one place, in the order they are tried.
+
+`build_application` makes the Application for a token, a database and a Bot API base URL (any
+Bot API-compatible server, or Telegram's); `phoihop run` polls with it. Tests build the same
+Application with an offline request object, or against the fake Bot API over HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import keyboards as kb
+from bot import onboarding, reporting, requests
+from bot.chat import SERVICES, Services, reply, utc_now, who
+from bot.i18n import LANGUAGES, Language, translator
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+# (Vietnamese command, English alias, handler): Telegram allows [a-z0-9_] only.
+COMMANDS = (
+    ("start", "start", onboarding.start),
+    ("trogiup", "help", onboarding.help_command),
+    ("viec", "tasks", reporting.tasks_command),
+    ("baocao", "report", reporting.report_command),
+    ("xong", "done", reporting.done_command),
+    ("sua", "fix", reporting.correct_command),
+    ("giahan", "extend", requests.extend_command),
+    ("khokhan", "issue", requests.difficulty_command),
+    ("ngonngu", "lang", onboarding.language),
+    ("moi", "invite", onboarding.invite),
+)
+# The menu shows these, in this order (start is implied by Telegram's own button).
+MENU = ("viec", "baocao", "xong", "sua", "giahan", "khokhan", "ngonngu", "trogiup")
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every button: parse its data strictly, then hand it to its feature, which re-authorizes."""
+    query = update.callback_query
+    assert query is not None
+    press = kb.parse(query.data)
+    if press is None:
+        await query.answer(who(update, context).t("op-stale_button"), show_alert=True)
+        return
+    if press.kind == "d":
+        await reporting.draft_pressed(update, context, press)
+    elif press.kind in ("v", "b"):
+        await reporting.page_pressed(update, context, press)
+    elif press.kind == "r":
+        await reporting.task_chosen(update, context, press)
+    elif press.kind == "i":
+        await reporting.indicator_chosen(update, context, press)
+    elif press.kind == "k":
+        await reporting.done_chosen(update, context, press)
+    elif press.kind == "n":
+        await reporting.note_chosen(update, context, press)
+    elif press.kind == "c":
+        await reporting.correct_pressed(update, context, press)
+    elif press.kind == "x":
+        await requests.extension_decided(update, context, press)
+    elif press.kind == "l":
+        await onboarding.language_pressed(update, context, press.args[0])
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command we do not have: say which ones there are."""
+    me = who(update, context)
+    if me.private:
+        await reply(update, me.t("chat-unknown-command"))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log what went wrong and apologize; the failed step's transaction recorded nothing."""
+    log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            lang = who(update, context).t if update.effective_user else translator("vi")
+            if update.callback_query is not None:
+                await update.callback_query.answer(lang("chat-error-internal")[:200])
+            else:
+                await reply(update, lang("chat-error-internal"))
+        except Exception:  # the apology must never raise in its turn
+            log.exception("could not apologize for update %s", update.update_id)
+
+
+async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """The command menu, in Vietnamese (the default) and English."""
+    for lang in LANGUAGES:
+        t = translator(lang)
+        commands = [BotCommand(name, t(f"command-{name}")) for name in MENU]
+        if lang == "en":
+            aliases = {vi: en for vi, en, _ in COMMANDS}
+            commands = [BotCommand(aliases[name], t(f"command-{name}")) for name in MENU]
+        for language_code in (None, lang) if lang == "vi" else (lang,):
+            try:
+                await app.bot.set_my_commands(
+                    commands,
+                    scope=BotCommandScopeAllPrivateChats(),
+                    language_code=language_code,
+                )
+            except TelegramError as exc:  # a menu is a nicety; the bot works without it
+                log.warning("could not set the %s command menu: %s", lang, exc)
+
+
+def build_application(
+    *,
+    token: str,
+    db: Database,
+    base_url: str = "https://api.telegram.org/bot",
+    base_file_url: str | None = None,
+    default_language: Language = "vi",
+    clock: Callable[[], datetime] = utc_now,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    register_menu: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The bot: handlers of every feature over one database."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url or base_url.replace("/bot", "/file/bot"))
+        .concurrent_updates(False)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if register_menu:
+        builder = builder.post_init(register_commands)
+    app = builder.build()
+    app.bot_data[SERVICES] = Services(db=db, default_language=default_language, clock=clock)
+
+    # 1. Commands, Vietnamese and English names alike.
+    for vi, en, handler in COMMANDS:
+        app.add_handler(CommandHandler([vi, en] if vi != en else vi, handler))
+    # 2. Buttons.
+    app.add_handler(CallbackQueryHandler(pressed))
+    # 3. Evidence: photos and files with a caption, in private chats.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & (filters.PHOTO | filters.Document.ALL),
+            reporting.evidence,
+        )
+    )
+    # 4. Typed text in private chats: the answer to a step, or a one-line report.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, reporting.text_message
+        )
+    )
+    # 5. Any other command.
+    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_error_handler(on_error)
+    return app

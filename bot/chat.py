@@ -1,0 +1,208 @@
+"""What every chat handler shares: the services of the Application, who is speaking and in
+which language, replies that fit Telegram's limits, and the source key of an update.
+
+Handlers are thin: they parse, call one storage function, render with the catalogs and reply.
+The storage calls are synchronous and short (a few milliseconds on SQLite), so handlers call
+them directly rather than through a thread pool.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.i18n import Language, Translator, translator
+from storage.database import Database
+from storage.people import Member, language_of, member_for
+from storage.typed_reports import IndicatorInfo, ReportReader
+
+SERVICES = "phoihop"
+# Telegram's limit for one message's text.
+MESSAGE_LIMIT = 4096
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """The Application's long-lived services, kept in `bot_data`."""
+
+    db: Database
+    default_language: Language = "vi"
+    clock: Callable[[], datetime] = utc_now
+    # One compiled reader of typed reports per (program, language).
+    readers: dict[tuple[int, str], ReportReader] = field(default_factory=dict)
+
+    def reader(self, program_id: int, lang: str) -> ReportReader:
+        key = (program_id, lang)
+        if key not in self.readers:
+            from storage.worklists import program_vocabulary
+
+            with self.db.read() as session:
+                indicators, orgs = program_vocabulary(session=session, program_id=program_id)
+            self.readers[key] = ReportReader(
+                [IndicatorInfo(c, u, k) for c, u, k in indicators],
+                orgs,
+                lang="en" if lang == "en" else "vi",
+            )
+        return self.readers[key]
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    result: Services = context.application.bot_data[SERVICES]
+    return result
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person behind an update: their membership (None if not bound) and language."""
+
+    user_id: int
+    name: str
+    member: Member | None
+    t: Translator
+    private: bool
+
+    @property
+    def lang(self) -> Language:
+        return self.t.lang
+
+
+def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
+    """Who sent this update, in their language: their choice, else Telegram's, else default."""
+    user = update.effective_user
+    assert user is not None
+    svc = services(context)
+    with svc.db.read() as session:
+        member = member_for(session=session, telegram_id=user.id)
+        chosen = member.language if member is not None else None
+        if member is None:
+            chosen = language_of(session=session, telegram_id=user.id)
+    if chosen is None and user.language_code:
+        chosen = "en" if user.language_code.startswith("en") else "vi"
+    chat = update.effective_chat
+    return Who(
+        user_id=user.id,
+        name=user.full_name,
+        member=member,
+        t=translator(chosen or svc.default_language),
+        private=chat is None or chat.type == ChatType.PRIVATE,
+    )
+
+
+def zone_of(member: Member | None) -> ZoneInfo:
+    return ZoneInfo(member.timezone if member is not None else "Asia/Ho_Chi_Minh")
+
+
+def local_day(moment: datetime, member: Member | None) -> date:
+    """The calendar day of a moment in the program's time zone."""
+    return moment.astimezone(zone_of(member)).date()
+
+
+def message_day(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Member | None) -> date:
+    """The day a message was sent, in the program's zone (the report's effective date)."""
+    message = update.effective_message
+    moment = message.date if message is not None and message.date else services(context).clock()
+    return local_day(moment, member)
+
+
+def source_key(update: Update) -> str:
+    """A key naming what the person did, the same however often Telegram delivers it."""
+    query = update.callback_query
+    if query is not None:
+        return f"tg:cb:{query.id}"
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None and chat is not None
+    return f"tg:{chat.id}:{message.message_id}"
+
+
+def esc(text: object) -> str:
+    """Text from people or the plan, made safe inside an HTML message."""
+    return html.escape(str(text), quote=False)
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, cut between lines (within a line only when one
+    line alone is longer), so that no HTML tag, which never spans lines here, is cut."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Answer in the chat of the update, in pieces under Telegram's limit (buttons on the last)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    pieces = split_text(text)
+    sent: Message | None = None
+    for n, piece in enumerate(pieces):
+        last = n == len(pieces) - 1
+        sent = await chat.send_message(
+            piece, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+        )
+    return sent
+
+
+async def edit_or_reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the message whose button was pressed, or answer anew when it cannot be."""
+    query = update.callback_query
+    if query is not None and query.message is not None and len(text) <= MESSAGE_LIMIT:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        return
+    await reply(update, text, markup)
+
+
+def args_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """What follows the command, as typed (line breaks kept)."""
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message is not None else ""
+    if text.startswith("/"):
+        parts = text.split(maxsplit=1)
+        return parts[1].strip() if len(parts) > 1 else ""
+    return text.strip()
+
+
+def first_word(text: str) -> tuple[str, str]:
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    return "\n".join(line for line in lines if line is not None)
+
+
+def as_params(**params: Any) -> dict[str, Any]:
+    return params
