@@ -34,6 +34,7 @@ from bot.onboarding import private_only
 from bot.render import date_text, number
 from storage.conversations import (
     Draft,
+    ReportRef,
     cancel_draft,
     clear_step,
     confirm_draft,
@@ -41,12 +42,12 @@ from storage.conversations import (
     last_report_of,
     open_draft,
     payload_values,
+    report_ref,
     save_draft,
     set_step,
     values_of,
 )
 from storage.errors import OperationError
-from storage.models import Report
 from storage.operations import check_report, record_report
 from storage.people import Member
 from storage.rules import Status
@@ -111,7 +112,9 @@ async def _member_or_explain(update: Update, context: ContextTypes.DEFAULT_TYPE)
 def figure_text(
     t: Translator, unit: str, value: Decimal | None, qualifier: str | None, target: Decimal | None
 ) -> str:
-    shown = number(t, value) if value is not None else "–"
+    if value is None:
+        return t("chat-figure-not-reported", unit=esc(unit), target=number(t, target or 0))
+    shown = number(t, value)
     if qualifier:
         shown = t(f"qualifier-{qualifier}", value=shown)
     shown = t("value-with-unit", value=shown, unit=esc(unit))
@@ -175,8 +178,15 @@ def page_buttons(tasks: list[Any], page: int, kind: str, t: Translator) -> list[
     return nav
 
 
-def readback(t: Translator, payload: dict[str, Any], title: str, units: dict[str, str]) -> str:
-    """What the bot understood, said back before anything is recorded."""
+def readback(
+    t: Translator,
+    payload: dict[str, Any],
+    title: str,
+    units: dict[str, str],
+    targets: dict[str, Decimal] | None = None,
+) -> str:
+    """What the bot understood, said back before anything is recorded (with the task's
+    targets beside the figures)."""
     lines = [
         t("chat-readback-correction") if payload.get("corrects") else t("chat-readback-title"),
         t("chat-readback-task", task=esc(payload["task"]), title=esc(short(title))),
@@ -184,7 +194,7 @@ def readback(t: Translator, payload: dict[str, Any], title: str, units: dict[str
     ]
     said = payload.get("said", {})
     for code, quantity in values_of(payload).items():
-        target = Decimal(said[code]) if code in said else None
+        target = (targets or {}).get(code, Decimal(said[code]) if code in said else None)
         value = figure_text(t, units.get(code, code), quantity.value, quantity.qualifier, target)
         lines.append(t("chat-readback-value", indicator=esc(code), value=value))
     if payload.get("done"):
@@ -315,7 +325,7 @@ async def _draft_report(
     chat = update.effective_chat
     assert chat is not None
     draft = svc.db.run_write(lambda s: _save(s, key, member, chat.id, payload, svc.clock()))
-    text = readback(me.t, draft.payload, facts.title, units)
+    text = readback(me.t, draft.payload, facts.title, units, facts.targets)
     if update.callback_query is not None:
         await update.callback_query.answer()
     await reply(update, text, draft_buttons(me.t, draft))
@@ -349,7 +359,7 @@ async def typed_report(
     me: Who,
     text: str,
     *,
-    corrects: Report | None = None,
+    corrects: ReportRef | None = None,
     default_task: str | None = None,
 ) -> None:
     """Read one typed line ("R09: đã xây dựng 14/20 tổ tự quản") and read it back."""
@@ -642,7 +652,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
     elif name == STEP_CORRECT:
         with svc.db.read() as s:
-            earlier = s.get(Report, data["report"])
+            earlier = report_ref(session=s, report_id=data["report"])
         await typed_report(update, context, me, text, corrects=earlier, default_task=facts.code)
     else:  # STEP_EDIT
         await typed_report(update, context, me, text, default_task=facts.code)
@@ -722,7 +732,10 @@ def recorded_text(
         )
         counted = registered_count(session=s, program_id=member.program_id, org_id=org_id)
     title = facts.title if facts else ""
-    lines = [me.t("chat-recorded"), *readback(me.t, payload, title, units).split("\n")[1:-1]]
+    lines = [
+        me.t("chat-recorded"),
+        *readback(me.t, payload, title, units, facts.targets if facts else None).split("\n")[1:-1],
+    ]
     if payload.get("done") and facts is not None and facts.done_on is not None:
         status = Status.DONE_ON_TIME if facts.done_on <= facts.deadline else Status.DONE_LATE
         lines.append(
@@ -883,7 +896,7 @@ async def correct_pressed(
     member = me.member
     assert member is not None and update.callback_query is not None
     with services(context).db.read() as s:
-        report = s.get(Report, press.number())
+        report = report_ref(session=s, report_id=press.number())
         facts = (
             task_facts_by_id(session=s, program_id=member.program_id, task_id=report.task_id)
             if report is not None and report.author_id == member.person_id

@@ -229,13 +229,35 @@ def clear_step(*, session: Session, person_id: int) -> None:
         session.flush()
 
 
-def last_report_of(*, session: Session, person_id: int, task_id: int) -> Report | None:
+@dataclass(frozen=True)
+class ReportRef:
+    """Which report, about what, made when and by whom."""
+
+    id: int
+    task_id: int
+    effective_on: date
+    author_id: int | None
+
+
+def _ref(report: Report | None) -> ReportRef | None:
+    if report is None or report.id is None:
+        return None
+    return ReportRef(report.id, report.task_id, report.effective_on, report.author_id)
+
+
+def last_report_of(*, session: Session, person_id: int, task_id: int) -> ReportRef | None:
     """The person's latest report on the task (what a correction corrects)."""
-    return session.exec(
-        select(Report)
-        .where(Report.author_id == person_id, Report.task_id == task_id)
-        .order_by(Report.id.desc())  # type: ignore[union-attr]
-    ).first()
+    return _ref(
+        session.exec(
+            select(Report)
+            .where(Report.author_id == person_id, Report.task_id == task_id)
+            .order_by(Report.id.desc())  # type: ignore[union-attr]
+        ).first()
+    )
+
+
+def report_ref(*, session: Session, report_id: int) -> ReportRef | None:
+    return _ref(session.get(Report, report_id))
 
 
 def extension_of(*, session: Session, extension_id: int) -> Extension | None:
