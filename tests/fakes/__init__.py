@@ -1,0 +1,1 @@
+"""Fakes of outside services that end-to-end tests talk to over real sockets."""
