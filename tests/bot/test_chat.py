@@ -463,8 +463,8 @@ async def test_a_captioned_photo_or_file_is_evidence(sample_db: Database) -> Non
         how = (await chat.send(CA, None, photo=True))[-1]  # type: ignore[arg-type]
         assert how.text == vi("chat-evidence-how")
     with sample_db.read() as s:
-        rows = s.exec(select(Report.evidence, Report.note).where(col(Report.evidence) != [])).all()
-    assert [list(r) for r in rows] == [[["photo-1"], "biên bản ra mắt"], [["doc-2"], None]]
+        rows = s.exec(select(Report.evidence, Report.note).order_by(col(Report.id))).all()
+    assert [[e, n] for e, n in rows if e] == [[["photo-1"], "biên bản ra mắt"], [["doc-2"], None]]
 
 
 async def test_the_author_corrects_their_last_report_and_history_keeps_both(
