@@ -127,12 +127,23 @@ def assert_worked_example(data: dict[str, Any]) -> None:
     assert data["as_of"] == "2019-06-14"
     assert data["org"] is None
     assert data["kinds"]["common"] == {
-        "done": 6, "total": 9, "on_time": 5, "late": 1, "in_progress": 2, "overdue": 1, "due": 7,
-    }  # fmt: skip
+        "done": 6,
+        "total": 9,
+        "on_time": 5,
+        "late": 1,
+        "in_progress": 2,
+        "overdue": 1,
+        "due": 7,
+    }
     assert data["kinds"]["registered"] == {
-        "done": 24, "total": 37, "on_time": 22, "late": 2, "in_progress": 10, "overdue": 3,
+        "done": 24,
+        "total": 37,
+        "on_time": 22,
+        "late": 2,
+        "in_progress": 10,
+        "overdue": 3,
         "due": 27,
-    }  # fmt: skip
+    }
     orgs = data["organizations"]
     assert set(orgs) == set(REGISTERED_BY_LEAD)
     assert {
@@ -301,8 +312,9 @@ def test_full_flow_on_a_fresh_database(
 
 def test_status_of_one_organization(capsys: pytest.CaptureFixture[str], loaded: str) -> None:
     """`status --org HND` shows the part of the Farmers' Association, in text and JSON."""
-    run = cli(capsys, "--database-url", loaded, "status", P, "--as-of", "14/06/2019",
-              "--org", "HND")  # fmt: skip
+    run = cli(
+        capsys, "--database-url", loaded, "status", P, "--as-of", "14/06/2019", "--org", "HND"
+    )
     assert (run.code, run.err) == (0, "")
     lines = run.out.splitlines()
     assert "Phần việc của HND (Hội Nông dân tỉnh)" in lines
@@ -340,8 +352,9 @@ def test_export_then_import_gives_the_same_status(
     assert run.out == "Kế hoạch CTPH-2019 không có gì thay đổi.\n"
 
 
-def test_import_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str], loaded: str,
-                                       tmp_path: Path) -> None:  # fmt: skip
+def test_import_dry_run_writes_nothing(
+    capsys: pytest.CaptureFixture[str], loaded: str, tmp_path: Path
+) -> None:
     """`import --dry-run` of a changed plan says what would change and changes nothing."""
     plan = yaml.safe_load(SAMPLE_PLAN.read_text(encoding="utf-8"))
     plan["tasks"] = [t for t in plan["tasks"] if t["code"] != "R37"]
@@ -415,12 +428,18 @@ def test_import_of_a_yaml_syntax_error(
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("vi", "• mục «tasks» phần tử thứ 18 (R09) trường «lead»: "
-               "không có cơ quan mã «XYZ» trong danh sách cơ quan thành viên."),
-        ("en", "• section “tasks” item 18 (R09) field “lead”: "
-               "no organization with code “XYZ” among the member organizations."),
+        (
+            "vi",
+            "• mục «tasks» phần tử thứ 18 (R09) trường «lead»: "
+            "không có cơ quan mã «XYZ» trong danh sách cơ quan thành viên.",
+        ),
+        (
+            "en",
+            "• section “tasks” item 18 (R09) field “lead”: "
+            "no organization with code “XYZ” among the member organizations.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_import_of_a_plan_with_an_unknown_lead(
     capsys: pytest.CaptureFixture[str], loaded: str, tmp_path: Path, lang: str, expected: str
 ) -> None:
@@ -486,12 +505,17 @@ def test_import_of_an_unknown_file_type(
 @pytest.mark.parametrize(
     ("lang", "message"),
     [
-        ("vi", "Lỗi: Không có chương trình mã «NOPE». "
-               "Hãy nhập kế hoạch trước: phoihop import KẾ_HOẠCH.yaml"),
-        ("en", "Error: No program with code “NOPE”. "
-               "Import its plan first: phoihop import PLAN.yaml"),
+        (
+            "vi",
+            "Lỗi: Không có chương trình mã «NOPE». "
+            "Hãy nhập kế hoạch trước: phoihop import KẾ_HOẠCH.yaml",
+        ),
+        (
+            "en",
+            "Error: No program with code “NOPE”. Import its plan first: phoihop import PLAN.yaml",
+        ),
     ],
-)  # fmt: skip
+)
 def test_status_of_an_unknown_program(
     capsys: pytest.CaptureFixture[str], loaded: str, lang: str, message: str
 ) -> None:
@@ -528,10 +552,13 @@ def test_status_with_a_bad_date_in_english(
     assert run.err.startswith("Invalid value for --as-of: Cannot read “hello” as a date")
 
 
-@pytest.mark.parametrize(("lang", "message"), [
-    ("vi", "Lỗi: Không có cơ quan mã «ZZZ» trong chương trình."),
-    ("en", "Error: No organization with code “ZZZ” in the program."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("vi", "Lỗi: Không có cơ quan mã «ZZZ» trong chương trình."),
+        ("en", "Error: No organization with code “ZZZ” in the program."),
+    ],
+)
 def test_status_of_an_unknown_organization(
     capsys: pytest.CaptureFixture[str], loaded: str, lang: str, message: str
 ) -> None:
@@ -597,10 +624,16 @@ def test_replay_on_an_empty_database(capsys: pytest.CaptureFixture[str], fresh: 
     assert snapshot(fresh) == {}
 
 
-@pytest.mark.parametrize(("lang", "message"), [
-    ("vi", "Lỗi: Cơ sở dữ liệu còn trống. Hãy nhập kế hoạch trước: phoihop import KẾ_HOẠCH.yaml"),
-    ("en", "Error: The database is empty. Import a plan first: phoihop import PLAN.yaml"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "vi",
+            "Lỗi: Cơ sở dữ liệu còn trống. Hãy nhập kế hoạch trước: phoihop import KẾ_HOẠCH.yaml",
+        ),
+        ("en", "Error: The database is empty. Import a plan first: phoihop import PLAN.yaml"),
+    ],
+)
 def test_status_on_an_empty_database(
     capsys: pytest.CaptureFixture[str], db_url: str, lang: str, message: str
 ) -> None:
@@ -632,3 +665,55 @@ def test_usage_errors_exit_2(
     assert run.code == 2
     assert "usage: phoihop" in run.err
     assert snapshot(fresh) == {}
+
+
+# --- the bot and its invitations ---------------------------------------------------------------
+
+
+def test_run_without_a_token_says_how_to_get_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`phoihop run` with no TELEGRAM_BOT_TOKEN explains @BotFather and exits non-zero,
+    creating nothing."""
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    url = sqlite_url(tmp_path / "bot.db")
+    run = cli(capsys, "run", "--database-url", url)
+    assert run.code == 1
+    assert "@BotFather" in run.err and "TELEGRAM_BOT_TOKEN" in run.err
+    assert not (tmp_path / "bot.db").exists()
+    english = cli(capsys, "run", "--lang", "en")
+    assert english.code == 1 and "Create a bot with @BotFather" in english.err
+
+
+def test_invite_prints_a_one_time_link_and_code(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`phoihop invite PROGRAM ORG --role R` prints the code, its expiry and the deep link;
+    an unknown organization or role is refused."""
+    monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
+    url = sqlite_url(tmp_path / "p.db")
+    assert cli(capsys, "import", str(SAMPLE_PLAN), "--database-url", url).code == 0
+    made = cli(
+        capsys,
+        "invite",
+        P,
+        "HND",
+        "--role",
+        "chair",
+        "--bot-username",
+        "phoihop_bot",
+        "--database-url",
+        url,
+    )
+    assert made.code == 0, made.err
+    code = made.out.split("Mã mời: ")[1].split()[0]
+    assert len(code) == 12
+    assert f"https://t.me/phoihop_bot?start={code}" in made.out
+    assert "Lời mời Trưởng ban của HND (Hội Nông dân tỉnh), dùng một lần" in made.out
+    bare = cli(capsys, "invite", P, "CA", "--database-url", url)
+    assert bare.code == 0 and "/start " in bare.out
+    unknown = cli(capsys, "invite", P, "XYZ", "--database-url", url)
+    assert unknown.code == 1 and "XYZ" in unknown.err
+    bad_role = cli(capsys, "invite", P, "CA", "--role", "boss", "--database-url", url)
+    assert bad_role.code == 2
