@@ -9,10 +9,9 @@ them directly rather than through a thread pool.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -183,26 +182,8 @@ async def edit_or_reply(
     await reply(update, text, markup)
 
 
-def args_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """What follows the command, as typed (line breaks kept)."""
-    message = update.effective_message
-    text = (message.text or message.caption or "") if message is not None else ""
-    if text.startswith("/"):
-        parts = text.split(maxsplit=1)
-        return parts[1].strip() if len(parts) > 1 else ""
-    return text.strip()
-
-
 def first_word(text: str) -> tuple[str, str]:
     parts = text.split(maxsplit=1)
     if not parts:
         return "", ""
     return parts[0], parts[1] if len(parts) > 1 else ""
-
-
-def join_lines(lines: Sequence[str]) -> str:
-    return "\n".join(line for line in lines if line is not None)
-
-
-def as_params(**params: Any) -> dict[str, Any]:
-    return params

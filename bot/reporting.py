@@ -789,7 +789,7 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     member = me.member
     assert member is not None
     args = context.args or []
-    if not args or (len(args) > 2 and not _date_words(args[1:])):
+    if not args:
         await reply(update, me.t("chat-done-usage"))
         return
     facts = _facts(me, context, args[0].rstrip(":"))
@@ -815,10 +815,6 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         completed_on=completed,
         effective_on=today,
     )
-
-
-def _date_words(words: list[str]) -> bool:
-    return len(words) <= 6
 
 
 # --- /sua -------------------------------------------------------------------------------------
