@@ -135,22 +135,23 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Pieces of at most `limit` characters, cut between lines (within a line only when one
     line alone is longer), so that no HTML tag, which never spans lines here, is cut."""
     pieces: list[str] = []
-    current = ""
+    current: str | None = None  # the piece being filled; None before its first line
     for line in text.split("\n"):
         while len(line) > limit:
-            if current:
+            if current is not None:
                 pieces.append(current)
-                current = ""
+                current = None
             pieces.append(line[:limit])
             line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
+        candidate = line if current is None else f"{current}\n{line}"
         if len(candidate) > limit:
+            assert current is not None
             pieces.append(current)
             current = line
         else:
             current = candidate
-    if current or not pieces:
-        pieces.append(current)
+    if current is not None or not pieces:
+        pieces.append(current or "")
     return pieces
 
 
