@@ -541,3 +541,18 @@ async def test_help_depends_on_the_role(sample_db: Database) -> None:
         chair = await chat.say(CHAIR, "/help")
     assert vi("chat-help-leading") not in officer.text
     assert vi("chat-help-leading") in chair.text and vi("chat-help-inviter") in chair.text
+
+
+async def test_a_draft_survives_a_restart(sample_db: Database) -> None:
+    """Read back by one process, confirmed after a restart: recorded once."""
+    before = reports(sample_db)
+    async with chat_with(sample_db, NOW) as chat:
+        readback = await chat.say(CA, "R09 19 mô hình")
+        data = readback.find_button("Xác nhận")
+    async with chat_with(sample_db, NOW) as restarted:
+        restarted.request.messages[(readback.chat_id, readback.message_id)] = readback
+        restarted.request.order.append(readback)
+        await restarted.press(CA, data, readback)
+        await restarted.press(CA, data, readback)
+    assert reports(sample_db) == before + 1
+    assert current(sample_db, "R09", "CA", "MH") == Decimal(19)
