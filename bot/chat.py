@@ -22,6 +22,7 @@ from bot.i18n import Language, Translator, translator
 from storage.database import Database
 from storage.people import Member, language_of, member_for
 from storage.typed_reports import IndicatorInfo, ReportReader
+from storage.worklists import Vocabulary, program_vocabulary
 
 SERVICES = "phoihop"
 # Telegram's limit for one message's text.
@@ -39,22 +40,33 @@ class Services:
     db: Database
     default_language: Language = "vi"
     clock: Callable[[], datetime] = utc_now
-    # One compiled reader of typed reports per (program, language).
-    readers: dict[tuple[int, str], ReportReader] = field(default_factory=dict)
+    # Each program's indicators and organizations, and a compiled reader of typed reports per
+    # language, kept until the program's plan changes (its stamp moves on every import).
+    _vocabularies: dict[int, tuple[object, Vocabulary]] = field(default_factory=dict)
+    _readers: dict[tuple[int, object, str], ReportReader] = field(default_factory=dict)
 
-    def reader(self, program_id: int, lang: str) -> ReportReader:
-        key = (program_id, lang)
-        if key not in self.readers:
-            from storage.worklists import program_vocabulary
-
+    def vocabulary(self, member: Member) -> Vocabulary:
+        cached = self._vocabularies.get(member.program_id)
+        if cached is None or cached[0] != member.program_version:
             with self.db.read() as session:
-                indicators, orgs = program_vocabulary(session=session, program_id=program_id)
-            self.readers[key] = ReportReader(
-                [IndicatorInfo(c, u, k) for c, u, k in indicators],
-                orgs,
+                found = program_vocabulary(session=session, program_id=member.program_id)
+            cached = (member.program_version, found)
+            self._vocabularies[member.program_id] = cached
+            stale = [k for k in self._readers if k[0] == member.program_id]
+            for key in stale:
+                del self._readers[key]
+        return cached[1]
+
+    def reader(self, member: Member, lang: str) -> ReportReader:
+        vocabulary = self.vocabulary(member)
+        key = (member.program_id, member.program_version, lang)
+        if key not in self._readers:
+            self._readers[key] = ReportReader(
+                [IndicatorInfo(c, u, k) for c, u, k in vocabulary.indicators],
+                list(vocabulary.org_ids),
                 lang="en" if lang == "en" else "vi",
             )
-        return self.readers[key]
+        return self._readers[key]
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -62,9 +62,6 @@ from storage.vietnamese import (
 from storage.worklists import (
     OrgTask,
     TaskFacts,
-    indicator_ids,
-    indicator_units,
-    org_id_of,
     org_tasks,
     registered_count,
     report_values,
@@ -290,41 +287,48 @@ async def _draft_report(
     assert member is not None
     svc = services(context)
     day = effective_on or message_day(update, context, member)
-    try:
-        with svc.db.read() as s:
-            check = check_report(
-                session=s,
-                program_code=member.program_code,
-                task_code=facts.code,
-                org_code=org,
-                effective_on=day,
-                values=values,
-                done=done,
-                completed_on=completed_on,
-                author_telegram_id=me.user_id,
-                require_closing=True,
-                corrects_id=corrects,
-            )
-            units = indicator_units(session=s, program_id=member.program_id)
-    except OperationError as exc:
-        await reply(update, refusal(me.t, exc))
-        return
-    payload: dict[str, Any] = {
-        "program": member.program_code,
-        "task": check.task,
-        "org": check.org,
-        "effective_on": day.isoformat(),
-        "values": payload_values(values),
-        "said": {k: str(v) for k, v in (said or {}).items()},
-        "done": done,
-        "completed_on": check.completed_on.isoformat() if check.completed_on else None,
-        "note": note,
-        "corrects": corrects,
-    }
     key = source_key(update)
     chat = update.effective_chat
     assert chat is not None
-    draft = svc.db.run_write(lambda s: _save(s, key, member, chat.id, payload, svc.clock()))
+    now = svc.clock()
+
+    def work(s: Any) -> Draft:
+        # Checked and kept in one transaction: what is read back is what Confirm will record.
+        check = check_report(
+            session=s,
+            program_code=member.program_code,
+            task_code=facts.code,
+            org_code=org,
+            effective_on=day,
+            values=values,
+            done=done,
+            completed_on=completed_on,
+            author_telegram_id=me.user_id,
+            require_closing=True,
+            corrects_id=corrects,
+        )
+        payload: dict[str, Any] = {
+            "program": member.program_code,
+            "task": check.task,
+            "title": facts.title,
+            "targets": {k: str(v) for k, v in facts.targets.items()},
+            "org": check.org,
+            "effective_on": day.isoformat(),
+            "values": payload_values(values),
+            "said": {k: str(v) for k, v in (said or {}).items()},
+            "done": done,
+            "completed_on": check.completed_on.isoformat() if check.completed_on else None,
+            "note": note,
+            "corrects": corrects,
+        }
+        return _save(s, key, member, chat.id, payload, now)
+
+    try:
+        draft = svc.db.run_write(work)
+    except OperationError as exc:
+        await reply(update, refusal(me.t, exc))
+        return
+    units = svc.vocabulary(member).units
     text = readback(me.t, draft.payload, facts.title, units, facts.targets)
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -366,7 +370,7 @@ async def typed_report(
     member = me.member
     assert member is not None
     svc = services(context)
-    reader = svc.reader(member.program_id, me.lang)
+    reader = svc.reader(member, me.lang)
     if default_task is not None and first_word(text)[0].rstrip(":").upper() != default_task:
         text = f"{default_task} {text}"
     found: dict[str, TaskFacts] = {}
@@ -438,13 +442,13 @@ async def task_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     svc = services(context)
     with svc.db.read() as s:
         facts = task_facts_by_id(session=s, program_id=member.program_id, task_id=press.number())
-        units = indicator_units(session=s, program_id=member.program_id)
+        units = svc.vocabulary(member).units
         mine = org_tasks_one(s, member, facts) if facts else None
     if facts is None or mine is None:
         await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
         return
     codes = list(dict.fromkeys([*facts.targets, *(f.indicator for f in mine.figures)]))
-    ids = _indicator_ids(context, member)
+    ids = services(context).vocabulary(member).indicator_ids
     buttons = [
         kb.button(f"{code} ({units.get(code, '')})", "i", facts.id, ids[code])
         for code in codes
@@ -508,8 +512,8 @@ async def indicator_chosen(
     task_id, indicator_id = press.number(0), press.number(1)
     with svc.db.read() as s:
         facts = task_facts_by_id(session=s, program_id=member.program_id, task_id=task_id)
-        units = indicator_units(session=s, program_id=member.program_id)
-    ids = {v: k for k, v in _indicator_ids(context, member).items()}
+        units = svc.vocabulary(member).units
+    ids = {v: k for k, v in services(context).vocabulary(member).indicator_ids.items()}
     if facts is None or (indicator_id and indicator_id not in ids):
         await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
         return
@@ -624,9 +628,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if name == STEP_VALUE:
         with svc.db.read() as s:
-            unit = indicator_units(session=s, program_id=member.program_id).get(
-                data["indicator"], ""
-            )
+            unit = svc.vocabulary(member).units.get(data["indicator"], "")
         try:
             quantity = parse_quantity(text, unit_scale=unit_scale(unit), lang=me.lang)
         except VietnameseParseError as exc:
@@ -723,20 +725,20 @@ def recorded_text(
     member = me.member
     assert member is not None
     svc = services(context)
-    with svc.db.read() as s:
-        units = indicator_units(session=s, program_id=member.program_id)
-        facts = task_facts(session=s, program_id=member.program_id, code=payload["task"])
-        org_id = (
-            org_id_of(session=s, program_id=member.program_id, code=payload["org"])
-            or member.org_id
-        )
-        counted = registered_count(session=s, program_id=member.program_id, org_id=org_id)
-    title = facts.title if facts else ""
+    units = svc.vocabulary(member).units
+    targets = {k: Decimal(v) for k, v in payload.get("targets", {}).items()}
     lines = [
         me.t("chat-recorded"),
-        *readback(me.t, payload, title, units, facts.targets if facts else None).split("\n")[1:-1],
+        *readback(me.t, payload, payload.get("title", ""), units, targets).split("\n")[1:-1],
     ]
-    if payload.get("done") and facts is not None and facts.done_on is not None:
+    if not payload.get("done"):
+        return "\n".join(lines)
+    # A completion: the task's resulting status and the organization's new count.
+    org_id = svc.vocabulary(member).org_ids.get(payload["org"], member.org_id)
+    with svc.db.read() as s:
+        facts = task_facts(session=s, program_id=member.program_id, code=payload["task"])
+        counted = registered_count(session=s, program_id=member.program_id, org_id=org_id)
+    if facts is not None and facts.done_on is not None:
         status = Status.DONE_ON_TIME if facts.done_on <= facts.deadline else Status.DONE_LATE
         lines.append(
             me.t(
@@ -845,7 +847,7 @@ async def _start_correction(
     svc = services(context)
     with svc.db.read() as s:
         earlier = last_report_of(session=s, person_id=member.person_id, task_id=facts.id)
-        units = indicator_units(session=s, program_id=member.program_id)
+        units = svc.vocabulary(member).units
         values = (
             report_values(session=s, report_id=earlier.id)
             if earlier is not None and earlier.id is not None
@@ -954,8 +956,3 @@ async def evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, refusal(me.t, exc))
         return
     await reply(update, me.t("chat-evidence-kept", task=esc(facts.code), org=esc(org)))
-
-
-def _indicator_ids(context: ContextTypes.DEFAULT_TYPE, member: Member) -> dict[str, int]:
-    with services(context).db.read() as s:
-        return indicator_ids(session=s, program_id=member.program_id)

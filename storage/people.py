@@ -49,6 +49,8 @@ class Member:
     org_code: str
     org_name: str
     role: str
+    # The program's stamp, changed by every plan import: what a cache of its plan is keyed by.
+    program_version: datetime | None = None
 
     @property
     def leading(self) -> bool:
@@ -218,6 +220,7 @@ def member_for(
         org_code=org.code,
         org_name=org.name,
         role=membership.role,
+        program_version=program.updated_at,
     )
 
 

@@ -218,32 +218,36 @@ def registered_count(*, session: Session, program_id: int, org_id: int) -> tuple
     return int(row[0]), int(row[1])
 
 
-def program_vocabulary(
-    *, session: Session, program_id: int
-) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """The program's active indicators (code, unit, kind) and organization codes."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """A program's words: its active indicators and organizations (what the chat caches)."""
+
+    indicators: tuple[tuple[str, str, str], ...]  # (code, unit, kind), in plan order
+    indicator_ids: dict[str, int]
+    org_ids: dict[str, int]
+
+    @property
+    def units(self) -> dict[str, str]:
+        return {code: unit for code, unit, _ in self.indicators}
+
+
+def program_vocabulary(*, session: Session, program_id: int) -> Vocabulary:
+    """The program's active indicators and organizations."""
     i, o = table(Indicator), table(Organization)
     conn = session.connection()
-    indicators = [
-        (r.code, r.unit, r.kind)
-        for r in conn.execute(
-            sa.select(i.c.code, i.c.unit, i.c.kind)
-            .where(i.c.program_id == program_id, i.c.active)
-            .order_by(i.c.position, i.c.id)
-        )
-    ]
-    orgs = list(
-        conn.execute(sa.select(o.c.code).where(o.c.program_id == program_id, o.c.active)).scalars()
+    rows = conn.execute(
+        sa.select(i.c.id, i.c.code, i.c.unit, i.c.kind)
+        .where(i.c.program_id == program_id, i.c.active)
+        .order_by(i.c.position, i.c.id)
+    ).all()
+    orgs = conn.execute(
+        sa.select(o.c.id, o.c.code).where(o.c.program_id == program_id, o.c.active)
+    ).all()
+    return Vocabulary(
+        indicators=tuple((r.code, r.unit, r.kind) for r in rows),
+        indicator_ids={r.code: r.id for r in rows},
+        org_ids={r.code: r.id for r in orgs},
     )
-    return indicators, orgs
-
-
-def indicator_units(*, session: Session, program_id: int) -> dict[str, str]:
-    """Indicator code -> unit, for reading back."""
-    return {
-        code: unit
-        for code, unit, _ in program_vocabulary(session=session, program_id=program_id)[0]
-    }
 
 
 def task_facts_by_id(*, session: Session, program_id: int, task_id: int) -> TaskFacts | None:
@@ -255,25 +259,6 @@ def task_facts_by_id(*, session: Session, program_id: int, task_id: int) -> Task
         .scalar()
     )
     return task_facts(session=session, program_id=program_id, code=code) if code else None
-
-
-def indicator_ids(*, session: Session, program_id: int) -> dict[str, int]:
-    """Indicator code -> id, for buttons that name an indicator."""
-    i = table(Indicator)
-    rows = session.connection().execute(
-        sa.select(i.c.code, i.c.id).where(i.c.program_id == program_id, i.c.active)
-    )
-    return {r.code: r.id for r in rows}
-
-
-def org_id_of(*, session: Session, program_id: int, code: str) -> int | None:
-    o = table(Organization)
-    found = (
-        session.connection()
-        .execute(sa.select(o.c.id).where(o.c.program_id == program_id, o.c.code == code))
-        .scalar()
-    )
-    return int(found) if found is not None else None
 
 
 def report_values(*, session: Session, report_id: int) -> dict[str, Quantity]:
