@@ -1,9 +1,10 @@
 """The tables of the system of record.
 
 Reports are an append-only history: nothing here is ever updated in place except the derived
-tables (`CurrentValue`, `TaskTotal` and the `done_*` columns of `Task`), which are the latest
-state of that history kept beside it so that "status as of today" needs no replay. They can be
-rebuilt from the history at any time (`storage.operations.rebuild_derived_state`).
+tables (`CurrentValue`, `TaskTotal` and the `done_*`, `deadline` columns of `Task`), which are
+the latest state of that history kept beside it so that "status as of today" needs no replay.
+They can be rebuilt from the history at any time (`storage.operations.rebuild_derived_state`).
+Whatever writes a task's dates or closing state calls `storage.derived.refresh_task_state`.
 
 Indicator values are stored as integers in thousandths (`*_milli`) so that sums are exact on
 every database.
@@ -142,7 +143,23 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("program_id", "code"),
         sa.Index("ix_task_program_kind", "program_id", "kind"),
-    )
+        # Status as of today from the derived columns, by index (storage.derived): counts,
+        # codes per kind and status in plan order, open tasks by judging deadline.
+        sa.Index(
+            "ix_task_counts", "program_id", "kind", "lead_org_id", "done_state", "deadline",
+            "due", "active", "assigned_on", "counts_toward_id", "id",
+        ),
+        sa.Index(
+            "ix_task_state", "program_id", "kind", "done_state", "position", "id", "deadline",
+            "active", "assigned_on",
+        ),
+        sa.Index("ix_task_open", "program_id", "done_state", "deadline", "position", "id"),
+        sa.Index("ix_task_position", "program_id", "position", "id"),
+        sa.Index(
+            "ix_task_lead_open", "program_id", "done_state", "lead_org_id", "position", "id",
+            "deadline", "active", "assigned_on",
+        ),
+    )  # fmt: skip
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id")
     code: str = Field(max_length=64)
@@ -164,6 +181,10 @@ class Task(SQLModel, table=True):
     # Derived: the closing state as of the latest report (see module docstring).
     done_on: date | None = None
     done_effective_on: date | None = None
+    # Derived (storage.derived.refresh_task_state): the judging deadline (`original_due`, else
+    # the period's or program's end) and, once done, "done_on_time" or "done_late" (None: open).
+    deadline: date | None = None
+    done_state: str | None = Field(default=None, max_length=16)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
 
@@ -288,6 +309,15 @@ class CurrentValue(SQLModel, table=True):
 
 class TaskTotal(SQLModel, table=True):
     """Derived: the sum over organizations of the current values of a task's indicator."""
+
+    __table_args__ = (
+        # A program's totals read in order without the table: per indicator, and per task.
+        sa.Index(
+            "ix_tasktotal_sums", "program_id", "indicator_id", "contributors", "total_milli",
+            "approx_count", "lower_bound_count",
+        ),
+        sa.Index("ix_tasktotal_tasks", "program_id", "task_id", "contributors"),
+    )  # fmt: skip
 
     task_id: int = Field(foreign_key="task.id", primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)

@@ -18,6 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from storage.derived import refresh_task_state
 from storage.documents import DocumentError, Issue, ReportLog, ReportSpec
 from storage.errors import OperationError
 from storage.models import (
@@ -331,6 +332,9 @@ def record_report(
         task.done_on = completed_on
         task.done_effective_on = effective_on
         session.add(task)
+        session.flush()
+        refresh_task_state(session.connection(), program.id, [task.id])
+        session.expire(task, ["deadline", "done_state"])
     if program.last_effective_on is None or effective_on > program.last_effective_on:
         program.last_effective_on = effective_on
         session.add(program)
@@ -491,6 +495,8 @@ def rebuild_derived_state(*, session: Session, program_code: str) -> None:
             .values(done_on=sa.bindparam("done_on"), done_effective_on=sa.bindparam("eff")),
             updates,
         )
+    assert pid is not None
+    refresh_task_state(conn, pid)
     last = conn.execute(
         sa.select(sa.func.max(rp.c.effective_on)).where(rp.c.program_id == pid)
     ).scalar()

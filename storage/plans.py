@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from storage.derived import refresh_task_state
 from storage.documents import (
     CommitteeSpec,
     IndicatorSpec,
@@ -138,6 +139,8 @@ def import_plan(
         conn, Period, pid, plan.periods, _period_row, changes.periods, dry_run
     )
     _sync_tasks(conn, pid, plan, org_ids, ind_ids, period_ids, changes.tasks, now, dry_run)
+    if not dry_run:
+        refresh_task_state(conn, pid)  # deadlines follow the plan's, periods' and program's dates
 
     if not dry_run and changes.any:
         session.add(
