@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -19,6 +20,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.i18n import Language, Translator, translator
+from storage.conversations import get_step
 from storage.database import Database
 from storage.people import Member, language_of, member_for
 from storage.typed_reports import IndicatorInfo, ReportReader
@@ -83,22 +85,27 @@ class Who:
     member: Member | None
     t: Translator
     private: bool
+    # The step of a button conversation the person is in (asked for with `with_step`).
+    step: tuple[str, dict[str, Any]] | None = None
 
     @property
     def lang(self) -> Language:
         return self.t.lang
 
 
-def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
+def who(update: Update, context: ContextTypes.DEFAULT_TYPE, *, with_step: bool = False) -> Who:
     """Who sent this update, in their language: their choice, else Telegram's, else default."""
     user = update.effective_user
     assert user is not None
     svc = services(context)
+    step = None
     with svc.db.read() as session:
         member = member_for(session=session, telegram_id=user.id)
         chosen = member.language if member is not None else None
         if member is None:
             chosen = language_of(session=session, telegram_id=user.id)
+        elif with_step:
+            step = get_step(session=session, person_id=member.person_id)
     if chosen is None and user.language_code:
         chosen = "en" if user.language_code.startswith("en") else "vi"
     chat = update.effective_chat
@@ -108,6 +115,7 @@ def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who:
         member=member,
         t=translator(chosen or svc.default_language),
         private=chat is None or chat.type == ChatType.PRIVATE,
+        step=step,
     )
 
 

@@ -8,6 +8,8 @@ message delivered twice, records one report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,7 +40,6 @@ from storage.conversations import (
     cancel_draft,
     clear_step,
     confirm_draft,
-    get_step,
     last_report_of,
     open_draft,
     payload_values,
@@ -88,9 +89,11 @@ def short(text: str, width: int = TITLE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-async def _member_or_explain(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
+async def _member_or_explain(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, with_step: bool = False
+) -> Who | None:
     """The speaker if they are bound and in a private chat; otherwise say why not."""
-    me = who(update, context)
+    me = who(update, context, with_step=with_step)
     if me.member is None:
         if update.callback_query is not None:
             await update.callback_query.answer(me.t("chat-not-member-short"), show_alert=True)
@@ -267,22 +270,37 @@ async def page_pressed(
 # --- drafting ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Understood:
+    """What a typed line said: its task, organization, values, targets said and remark."""
+
+    facts: TaskFacts
+    org: str
+    values: dict[str, Quantity]
+    said: dict[str, Decimal]
+    note: str | None
+
+
 async def _draft_report(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     me: Who,
     *,
-    facts: TaskFacts,
-    org: str,
-    values: dict[str, Quantity],
+    facts: TaskFacts | None = None,
+    org: str = "",
+    values: dict[str, Quantity] | None = None,
     said: dict[str, Decimal] | None = None,
     done: bool | None = None,
     completed_on: date | None = None,
     note: str | None = None,
     corrects: int | None = None,
     effective_on: date | None = None,
+    understand: Callable[[Any], Understood] | None = None,
 ) -> None:
-    """Check what was understood, keep it as a draft and read it back with its buttons."""
+    """Check what was understood, keep it as a draft and read it back with its buttons.
+
+    `understand` reads a typed line inside the same transaction, so that reading, checking
+    and keeping the draft cost one round of the database."""
     member = me.member
     assert member is not None
     svc = services(context)
@@ -292,15 +310,21 @@ async def _draft_report(
     assert chat is not None
     now = svc.clock()
 
-    def work(s: Any) -> Draft:
+    def work(s: Any) -> tuple[Draft, TaskFacts]:
         # Checked and kept in one transaction: what is read back is what Confirm will record.
+        if understand is not None:
+            u = understand(s)
+            facts_, org_, values_, said_, note_ = u.facts, u.org, u.values, u.said, u.note
+        else:
+            assert facts is not None
+            facts_, org_, values_, said_, note_ = facts, org, values or {}, said or {}, note
         check = check_report(
             session=s,
             program_code=member.program_code,
-            task_code=facts.code,
-            org_code=org,
+            task_code=facts_.code,
+            org_code=org_,
             effective_on=day,
-            values=values,
+            values=values_,
             done=done,
             completed_on=completed_on,
             author_telegram_id=me.user_id,
@@ -310,26 +334,26 @@ async def _draft_report(
         payload: dict[str, Any] = {
             "program": member.program_code,
             "task": check.task,
-            "title": facts.title,
-            "targets": {k: str(v) for k, v in facts.targets.items()},
+            "title": facts_.title,
+            "targets": {k: str(v) for k, v in facts_.targets.items()},
             "org": check.org,
             "effective_on": day.isoformat(),
-            "values": payload_values(values),
-            "said": {k: str(v) for k, v in (said or {}).items()},
+            "values": payload_values(values_),
+            "said": {k: str(v) for k, v in said_.items()},
             "done": done,
             "completed_on": check.completed_on.isoformat() if check.completed_on else None,
-            "note": note,
+            "note": note_,
             "corrects": corrects,
         }
-        return _save(s, key, member, chat.id, payload, now)
+        return _save(s, key, member, chat.id, payload, now), facts_
 
     try:
-        draft = svc.db.run_write(work)
-    except OperationError as exc:
+        draft, read = svc.db.run_write(work)
+    except (OperationError, VietnameseParseError) as exc:
         await reply(update, refusal(me.t, exc))
         return
     units = svc.vocabulary(member).units
-    text = readback(me.t, draft.payload, facts.title, units, facts.targets)
+    text = readback(me.t, draft.payload, read.title, units, read.targets)
     if update.callback_query is not None:
         await update.callback_query.answer()
     await reply(update, text, draft_buttons(me.t, draft))
@@ -373,32 +397,32 @@ async def typed_report(
     reader = svc.reader(member, me.lang)
     if default_task is not None and first_word(text)[0].rstrip(":").upper() != default_task:
         text = f"{default_task} {text}"
-    found: dict[str, TaskFacts] = {}
 
-    def find_task(code: str) -> TaskInfo | None:
-        with svc.db.read() as s:
+    def understand(s: Any) -> Understood:
+        found: dict[str, TaskFacts] = {}
+
+        def find_task(code: str) -> TaskInfo | None:
             facts = task_facts(session=s, program_id=member.program_id, code=code)
-        if facts is None:
-            return None
-        found[facts.code] = facts
-        return TaskInfo(facts.code, facts.targets)
+            if facts is None:
+                return None
+            found[facts.code] = facts
+            return TaskInfo(facts.code, facts.targets)
 
-    try:
         typed = reader.read(text, find_task)
-    except VietnameseParseError as exc:
-        await reply(update, refusal(me.t, exc))
-        return
-    facts = found[typed.task]
-    org = typed.org or _default_org(member, facts)
+        facts = found[typed.task]
+        return Understood(
+            facts=facts,
+            org=typed.org or _default_org(member, facts),
+            values=dict(typed.values),
+            said=dict(typed.targets_said),
+            note=typed.remark or None,
+        )
+
     await _draft_report(
         update,
         context,
         me,
-        facts=facts,
-        org=org,
-        values=dict(typed.values),
-        said=dict(typed.targets_said),
-        note=typed.remark or None,
+        understand=understand,
         corrects=corrects.id if corrects is not None else None,
         effective_on=corrects.effective_on if corrects is not None else None,
     )
@@ -600,7 +624,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """A typed message in private chat: the answer to a step, or a report in one line."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    me = await _member_or_explain(update, context)
+    me = await _member_or_explain(update, context, with_step=True)
     if me is None:
         return
     member = me.member
@@ -610,8 +634,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await reply(update, me.t("chat-too-long", limit=MESSAGE_LIMIT))
         return
     svc = services(context)
-    with svc.db.read() as s:
-        step = get_step(session=s, person_id=member.person_id)
+    step = me.step
     if step is None:
         await typed_report(update, context, me, text)
         return

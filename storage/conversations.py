@@ -15,15 +15,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from storage.errors import OperationError
-from storage.models import ChatDraft, ChatState, Extension, Person, Report
+from storage.models import ChatDraft, ChatState, Extension, Person, Report, table
 from storage.operations import RecordedReport, record_report, request_extension
 from storage.people import Member
 from storage.vietnamese import Quantity
 
 DRAFT_KINDS = ("report", "extension")
+_d, _cs, _pe = table(ChatDraft), table(ChatState), table(Person)
+_OWNER = (
+    sa.select(_d.c.nonce, _pe.c.telegram_id)
+    .join(_pe, _pe.c.id == _d.c.person_id)
+    .where(_d.c.id == sa.bindparam("id"))
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,16 @@ def save_draft(
     """Keep what was understood from `source_key` until it is confirmed or cancelled."""
     if kind not in DRAFT_KINDS:
         raise ValueError(f"unknown draft kind {kind!r}")
-    earlier = session.exec(select(ChatDraft).where(ChatDraft.source_key == source_key)).first()
-    if earlier is not None:
+    earlier_id = (
+        session.connection()
+        .execute(
+            sa.select(_d.c.id).where(_d.c.source_key == sa.bindparam("key")), {"key": source_key}
+        )
+        .scalar()
+    )
+    if earlier_id is not None:
+        earlier = session.get(ChatDraft, earlier_id)
+        assert earlier is not None
         return _draft(earlier)
     row = ChatDraft(
         source_key=source_key,
@@ -92,12 +107,13 @@ def save_draft(
 def _owned_draft(
     session: Session, *, draft_id: int, nonce: str, telegram_id: int, lock: bool = False
 ) -> ChatDraft:
-    row = session.get(ChatDraft, draft_id, with_for_update=lock)
-    if row is None or not secrets.compare_digest(row.nonce, nonce):
+    owner = session.connection().execute(_OWNER, {"id": draft_id}).first()
+    if owner is None or not secrets.compare_digest(owner.nonce, nonce):
         raise OperationError("stale_button")
-    person = session.get(Person, row.person_id)
-    if person is None or person.telegram_id != telegram_id:
+    if owner.telegram_id != telegram_id:
         raise OperationError("not_your_draft")
+    row = session.get(ChatDraft, draft_id, with_for_update=lock)
+    assert row is not None
     return row
 
 
@@ -217,16 +233,22 @@ def set_step(
     session.flush()
 
 
+_STEP = sa.select(_cs.c.step, _cs.c.data).where(_cs.c.person_id == sa.bindparam("person"))
+_CLEAR_STEP = sa.delete(_cs).where(_cs.c.person_id == sa.bindparam("person"))
+
+
 def get_step(*, session: Session, person_id: int) -> tuple[str, dict[str, Any]] | None:
-    row = session.get(ChatState, person_id)
+    """The step the person's next message answers, if any (asked of every message)."""
+    row = session.connection().execute(_STEP, {"person": person_id}).first()
     return (row.step, dict(row.data)) if row is not None else None
 
 
 def clear_step(*, session: Session, person_id: int) -> None:
-    row = session.get(ChatState, person_id)
-    if row is not None:
-        session.delete(row)
-        session.flush()
+    session.flush()
+    session.connection().execute(_CLEAR_STEP, {"person": person_id})
+    stale = session.identity_map.get(session.identity_key(ChatState, (person_id,)))
+    if stale is not None:
+        session.expunge(stale)
 
 
 @dataclass(frozen=True)

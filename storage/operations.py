@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -112,13 +113,64 @@ def is_involved(session: Session, task: Task, org_id: int) -> bool:
     )
 
 
+# The statements of the report path, built once: a report is the bot's hottest write, and
+# building a statement costs more than running it on SQLite.
+_p, _t, _o, _i = table(Program), table(Task), table(Organization), table(Indicator)
+_m, _pe, _tp = table(Membership), table(Person), table(TaskPartner)
+_r, _rv, _cv, _tt = table(Report), table(ReportValue), table(CurrentValue), table(TaskTotal)
+_PROGRAM_BY_CODE = sa.select(_p.c.id, _p.c.code, _p.c.last_effective_on).where(
+    _p.c.code == sa.bindparam("code")
+)
+_TASK_COLUMNS = (
+    _t.c.id,
+    _t.c.code,
+    _t.c.title,
+    _t.c.lead_org_id,
+    _t.c.partners_all,
+    _t.c.done_effective_on,
+    _t.c.active,
+)
+_TASK_BY_CODE = sa.select(*_TASK_COLUMNS).where(
+    _t.c.program_id == sa.bindparam("pid"), _t.c.code == sa.bindparam("code")
+)
+_TASK_BY_CODE_LOCKED = _TASK_BY_CODE.with_for_update()
+_ORG_BY_CODE = sa.select(_o.c.id, _o.c.code, _o.c.active).where(
+    _o.c.program_id == sa.bindparam("pid"), _o.c.code == sa.bindparam("code")
+)
+_MEMBER = (
+    sa.select(_pe.c.id, _m.c.role, _m.c.org_id)
+    .join(_m, _m.c.person_id == _pe.c.id)
+    .where(
+        _pe.c.telegram_id == sa.bindparam("tid"),
+        _m.c.program_id == sa.bindparam("pid"),
+        _m.c.active,
+    )
+)
+_PARTNER = sa.select(_tp.c.org_id).where(
+    _tp.c.task_id == sa.bindparam("task"), _tp.c.org_id == sa.bindparam("org")
+)
+_INDICATORS = sa.select(_i.c.id, _i.c.code, _i.c.unit).where(
+    _i.c.program_id == sa.bindparam("pid"), _i.c.active
+)
+_REPORT_BY_KEY = sa.select(_r.c.id).where(_r.c.source_key == sa.bindparam("key"))
+_EARLIER = sa.select(_r.c.author_id, _r.c.task_id).where(_r.c.id == sa.bindparam("id"))
+_CURRENT = sa.select(_cv.c.value_milli, _cv.c.qualifier, _cv.c.effective_on).where(
+    _cv.c.task_id == sa.bindparam("task"),
+    _cv.c.org_id == sa.bindparam("org"),
+    _cv.c.indicator_id == sa.bindparam("ind"),
+)
+_TOTAL = sa.select(_tt.c.task_id).where(
+    _tt.c.task_id == sa.bindparam("task"), _tt.c.indicator_id == sa.bindparam("ind")
+)
+
+
 @dataclass(frozen=True)
 class _Prepared:
-    program: Program
-    task: Task
-    org: Organization
-    author: Person | None
-    indicators: dict[str, Indicator]
+    program: Any
+    task: Any
+    org: Any
+    author_id: int | None
+    indicators: dict[str, Any]
     closes: bool
     completed_on: date | None
 
@@ -151,32 +203,37 @@ def _prepare(
     lock: bool = False,
 ) -> _Prepared:
     """Every check of a report, before anything is written: refusals are `OperationError`s."""
-    program = get_program(session, program_code)
-    assert program.id is not None
-    task = _task(session, program.id, task_code, lock=lock)
-    assert task.id is not None
-    org = _org(session, program.id, org_code)
-    assert org.id is not None
+    conn = session.connection()
+    program = conn.execute(_PROGRAM_BY_CODE, {"code": program_code}).first()
+    if program is None:
+        raise OperationError("unknown_program", program=program_code)
+    query = _TASK_BY_CODE_LOCKED if lock else _TASK_BY_CODE
+    # Writers of one task queue here on PostgreSQL; SQLite's BEGIN IMMEDIATE already did.
+    task = conn.execute(query, {"pid": program.id, "code": task_code}).first()
+    if task is None or not task.active:
+        raise OperationError("unknown_task", task=task_code)
+    org = conn.execute(_ORG_BY_CODE, {"pid": program.id, "code": org_code}).first()
+    if org is None or not org.active:
+        raise OperationError("unknown_org", org=org_code)
 
-    author: Person | None = None
+    author_id: int | None = None
     role: str | None = None
     if author_telegram_id is not None:
-        found = membership_of(session, program_id=program.id, telegram_id=author_telegram_id)
-        if found is None:
+        member = conn.execute(_MEMBER, {"tid": author_telegram_id, "pid": program.id}).first()
+        if member is None:
             raise OperationError("not_member", program=program.code)
-        author, membership = found
-        role = membership.role
-        if role not in LEADING_ROLES and membership.org_id != org.id:
+        author_id, role = member.id, member.role
+        if role not in LEADING_ROLES and member.org_id != org.id:
             raise OperationError("not_your_org", org=org_code)
-    if not is_involved(session, task, org.id) and role not in LEADING_ROLES:
+    involved = (
+        task.lead_org_id == org.id
+        or task.partners_all
+        or conn.execute(_PARTNER, {"task": task.id, "org": org.id}).first() is not None
+    )
+    if not involved and role not in LEADING_ROLES:
         raise OperationError("not_involved", org=org_code, task=task_code)
 
-    indicators = {
-        i.code: i
-        for i in session.exec(
-            select(Indicator).where(Indicator.program_id == program.id, Indicator.active)
-        ).all()
-    }
+    indicators = {r.code: r for r in conn.execute(_INDICATORS, {"pid": program.id})}
     for code, quantity in values.items():
         if code not in indicators:
             raise OperationError("unknown_indicator", indicator=code, task=task_code)
@@ -193,15 +250,15 @@ def _prepare(
     else:
         completed_on = None
     if corrects_id is not None:
-        earlier = session.get(Report, corrects_id)
+        earlier = conn.execute(_EARLIER, {"id": corrects_id}).first()
         if (
             earlier is None
-            or author is None
-            or earlier.author_id != author.id
+            or author_id is None
+            or earlier.author_id != author_id
             or earlier.task_id != task.id
         ):
             raise OperationError("not_your_report", task=task_code)
-    return _Prepared(program, task, org, author, indicators, closes, completed_on)
+    return _Prepared(program, task, org, author_id, indicators, closes, completed_on)
 
 
 def check_report(
@@ -271,9 +328,13 @@ def record_report(
     The same `source_key` never records twice: the earlier report is returned.
     """
     values = values or {}
-    earlier = session.exec(select(Report).where(Report.source_key == source_key)).first()
+    session.flush()  # whatever the caller added goes first; the rest is Core statements
+    conn = session.connection()
+    earlier = conn.execute(_REPORT_BY_KEY, {"key": source_key}).scalar()
     if earlier is not None:
-        return _recorded(session, earlier, duplicate=True)
+        found = session.get(Report, earlier)
+        assert found is not None
+        return _recorded(session, found, duplicate=True)
 
     p = _prepare(
         session,
@@ -289,57 +350,65 @@ def record_report(
         corrects_id=corrects_id,
         lock=True,
     )
-    program, task, org, author = p.program, p.task, p.org, p.author
-    indicators, closes, completed_on = p.indicators, p.closes, p.completed_on
-    assert program.id is not None and task.id is not None and org.id is not None
-
-    report = Report(
-        program_id=program.id,
-        task_id=task.id,
-        org_id=org.id,
-        author_id=author.id if author else None,
-        effective_on=effective_on,
-        done=done,
-        completed_on=completed_on,
-        closes=closes,
-        note=note,
-        evidence=list(evidence),
-        corrects_id=corrects_id,
-        source_key=source_key,
-        created_at=now,
-    )
-    session.add(report)
-    session.flush()
-    assert report.id is not None
-    for code, quantity in values.items():
-        indicator = indicators[code]
-        assert indicator.id is not None
-        rv = ReportValue(
-            report_id=report.id,
+    program, task, org = p.program, p.task, p.org
+    closes, completed_on = p.closes, p.completed_on
+    report_id = _inserted_id(
+        conn,
+        sa.insert(_r).values(
             program_id=program.id,
             task_id=task.id,
             org_id=org.id,
-            indicator_id=indicator.id,
+            author_id=p.author_id,
             effective_on=effective_on,
-            value_milli=to_milli(quantity.value),
-            qualifier=quantity.qualifier,
+            done=done,
+            completed_on=completed_on,
+            closes=closes,
+            note=note,
+            evidence=list(evidence),
+            corrects_id=corrects_id,
+            source_key=source_key,
+            created_at=now,
+        ),
+    )
+    for code, quantity in values.items():
+        milli = to_milli(quantity.value)
+        rv_id = _inserted_id(
+            conn,
+            sa.insert(_rv).values(
+                report_id=report_id,
+                program_id=program.id,
+                task_id=task.id,
+                org_id=org.id,
+                indicator_id=p.indicators[code].id,
+                effective_on=effective_on,
+                value_milli=milli,
+                qualifier=quantity.qualifier,
+            ),
         )
-        session.add(rv)
-        session.flush()
-        assert rv.id is not None
-        _apply_value(session, rv)
+        _apply_value(
+            conn,
+            program.id,
+            task.id,
+            org.id,
+            p.indicators[code].id,
+            effective_on,
+            rv_id,
+            milli,
+            quantity.qualifier,
+        )
     if closes and (task.done_effective_on is None or effective_on >= task.done_effective_on):
-        task.done_on = completed_on
-        task.done_effective_on = effective_on
-        session.add(task)
-        session.flush()
-        refresh_task_state(session.connection(), program.id, [task.id])
-        session.expire(task, ["deadline", "done_state"])
+        conn.execute(
+            sa.update(_t)
+            .where(_t.c.id == task.id)
+            .values(done_on=completed_on, done_effective_on=effective_on)
+        )
+        refresh_task_state(conn, program.id, [task.id])
     if program.last_effective_on is None or effective_on > program.last_effective_on:
-        program.last_effective_on = effective_on
-        session.add(program)
-    session.add(
-        AuditEntry(
+        conn.execute(
+            sa.update(_p).where(_p.c.id == program.id).values(last_effective_on=effective_on)
+        )
+    conn.execute(
+        sa.insert(table(AuditEntry)).values(
             program_id=program.id,
             at=now,
             actor=f"tg:{author_telegram_id}" if author_telegram_id else "system",
@@ -347,14 +416,32 @@ def record_report(
             entity="report",
             entity_key=f"{task_code}/{org_code}",
             detail={
-                "report_id": report.id,
+                "report_id": report_id,
                 "values": {k: str(q.value) for k, q in values.items()},
                 "done": done,
             },
         )
     )
-    session.flush()
-    return _recorded(session, report, duplicate=False)
+    # ORM objects of this session that the statements above changed are read afresh.
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Task | Program):
+            session.expire(instance)
+    return RecordedReport(
+        report_id=report_id,
+        duplicate=False,
+        program=program.code,
+        task=task.code,
+        org=org.code,
+        closes=closes,
+        done=done,
+        completed_on=completed_on,
+    )
+
+
+def _inserted_id(conn: sa.Connection, statement: sa.Insert) -> int:
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _recorded(session: Session, report: Report, *, duplicate: bool) -> RecordedReport:
@@ -375,42 +462,78 @@ def _recorded(session: Session, report: Report, *, duplicate: bool) -> RecordedR
     )
 
 
-def _apply_value(session: Session, rv: ReportValue) -> None:
-    """Make `rv` the organization's current value if it is the latest, adjusting the task total."""
-    assert rv.id is not None
-    key = (rv.task_id, rv.org_id, rv.indicator_id)
-    current = session.get(CurrentValue, key)
-    if current is not None and rv.effective_on < current.effective_on:
+def _apply_value(
+    conn: sa.Connection,
+    program_id: int,
+    task_id: int,
+    org_id: int,
+    indicator_id: int,
+    effective_on: date,
+    report_value_id: int,
+    milli: int,
+    qualifier: str | None,
+) -> None:
+    """Make a reported value the organization's current one if it is the latest, adjusting the
+    task's total."""
+    key = {"task": task_id, "org": org_id, "ind": indicator_id}
+    current = conn.execute(_CURRENT, key).first()
+    if current is not None and effective_on < current.effective_on:
         return  # a late-entered report about an earlier day does not override a later one
-    total = session.get(TaskTotal, (rv.task_id, rv.indicator_id))
-    if total is None:
-        total = TaskTotal(
-            task_id=rv.task_id, indicator_id=rv.indicator_id, program_id=rv.program_id
-        )
+    state = {
+        "value_milli": milli,
+        "qualifier": qualifier,
+        "effective_on": effective_on,
+        "report_value_id": report_value_id,
+    }
     if current is None:
-        current = CurrentValue(
-            task_id=rv.task_id,
-            org_id=rv.org_id,
-            indicator_id=rv.indicator_id,
-            program_id=rv.program_id,
-            value_milli=0,
-            effective_on=rv.effective_on,
-            report_value_id=rv.id,
+        conn.execute(
+            sa.insert(_cv).values(
+                task_id=task_id,
+                org_id=org_id,
+                indicator_id=indicator_id,
+                program_id=program_id,
+                **state,
+            )
         )
-        total.contributors += 1
+        delta, approx, lower, contributors = milli, 0, 0, 1
     else:
-        total.total_milli -= current.value_milli
-        total.approx_count -= current.qualifier == "approx"
-        total.lower_bound_count -= current.qualifier in _LOWER_BOUNDS
-    current.value_milli = rv.value_milli
-    current.qualifier = rv.qualifier
-    current.effective_on = rv.effective_on
-    current.report_value_id = rv.id
-    total.total_milli += rv.value_milli
-    total.approx_count += rv.qualifier == "approx"
-    total.lower_bound_count += rv.qualifier in _LOWER_BOUNDS
-    session.add(current)
-    session.add(total)
+        conn.execute(
+            sa.update(_cv)
+            .where(
+                _cv.c.task_id == task_id,
+                _cv.c.org_id == org_id,
+                _cv.c.indicator_id == indicator_id,
+            )
+            .values(**state)
+        )
+        delta, contributors = milli - current.value_milli, 0
+        approx = -(current.qualifier == "approx")
+        lower = -(current.qualifier in _LOWER_BOUNDS)
+    approx += qualifier == "approx"
+    lower += qualifier in _LOWER_BOUNDS
+    if conn.execute(_TOTAL, {"task": task_id, "ind": indicator_id}).first() is None:
+        conn.execute(
+            sa.insert(_tt).values(
+                task_id=task_id,
+                indicator_id=indicator_id,
+                program_id=program_id,
+                total_milli=delta,
+                approx_count=approx,
+                lower_bound_count=lower,
+                contributors=contributors,
+            )
+        )
+    else:
+        conn.execute(
+            sa.update(_tt)
+            .where(_tt.c.task_id == task_id, _tt.c.indicator_id == indicator_id)
+            .values(
+                total_milli=_tt.c.total_milli + delta,
+                approx_count=_tt.c.approx_count + approx,
+                lower_bound_count=_tt.c.lower_bound_count + lower,
+                contributors=_tt.c.contributors + contributors,
+            )
+        )
 
 
 def rebuild_derived_state(*, session: Session, program_code: str) -> None:
@@ -443,9 +566,15 @@ def rebuild_derived_state(*, session: Session, program_code: str) -> None:
         .subquery()
     )
     cols = [
-        "task_id", "org_id", "indicator_id", "program_id", "value_milli", "qualifier",
-        "effective_on", "report_value_id",
-    ]  # fmt: skip
+        "task_id",
+        "org_id",
+        "indicator_id",
+        "program_id",
+        "value_milli",
+        "qualifier",
+        "effective_on",
+        "report_value_id",
+    ]
     conn.execute(
         sa.insert(cv).from_select(
             cols, sa.select(*(ranked.c[c] for c in cols)).where(ranked.c.rn == 1)
@@ -695,8 +824,16 @@ def replay_log(
                 now=now,
             )
         except OperationError as exc:
-            issues.append(Issue("people", exc.code, row=row, key=str(person.telegram_id),
-                                field="org", params=exc.params))  # fmt: skip
+            issues.append(
+                Issue(
+                    "people",
+                    exc.code,
+                    row=row,
+                    key=str(person.telegram_id),
+                    field="org",
+                    params=exc.params,
+                )
+            )
             continue
         if person.role == "officer":
             officers.setdefault(person.org, person.telegram_id)

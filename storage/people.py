@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.errors import OperationError
@@ -21,6 +22,7 @@ from storage.models import (
     Organization,
     Person,
     Program,
+    table,
 )
 from storage.operations import LEADING_ROLES
 from storage.plans import get_program
@@ -187,40 +189,57 @@ def redeem_invite(
     return found
 
 
+_pe, _m, _p, _o = table(Person), table(Membership), table(Program), table(Organization)
+# Asked on every update, so built once.
+_MEMBER_ROWS = (
+    sa.select(
+        _pe.c.id.label("person_id"),
+        _pe.c.telegram_id,
+        _pe.c.name,
+        _pe.c.language,
+        _pe.c.current_program_id,
+        _m.c.program_id,
+        _m.c.role,
+        _p.c.code.label("program_code"),
+        _p.c.title.label("program_title"),
+        _p.c.timezone,
+        _p.c.updated_at,
+        _o.c.id.label("org_id"),
+        _o.c.code.label("org_code"),
+        _o.c.name.label("org_name"),
+    )
+    .join(_m, _m.c.person_id == _pe.c.id)
+    .join(_p, _p.c.id == _m.c.program_id)
+    .join(_o, _o.c.id == _m.c.org_id)
+    .where(_pe.c.telegram_id == sa.bindparam("tid"), _m.c.active)
+    .order_by(_m.c.id.desc())
+)
+
+
 def member_for(
     *, session: Session, telegram_id: int, program_id: int | None = None
 ) -> Member | None:
     """Who this Telegram user is: in `program_id`, else their current (or latest) program."""
-    query = (
-        select(Person, Membership, Program, Organization)
-        .join(Membership, col(Membership.person_id) == Person.id)
-        .join(Program, col(Program.id) == Membership.program_id)
-        .join(Organization, col(Organization.id) == Membership.org_id)
-        .where(Person.telegram_id == telegram_id, Membership.active)
-    )
+    rows = session.connection().execute(_MEMBER_ROWS, {"tid": telegram_id}).all()
     if program_id is not None:
-        query = query.where(Membership.program_id == program_id)
-    rows = session.exec(query.order_by(col(Membership.id).desc())).all()
+        rows = [r for r in rows if r.program_id == program_id]
     if not rows:
         return None
-    chosen = next((r for r in rows if r[0].current_program_id == r[1].program_id), rows[0])
-    person, membership, program, org = chosen
-    assert person.id is not None and program.id is not None and org.id is not None
-    assert person.telegram_id is not None
+    r = next((r for r in rows if r.current_program_id == r.program_id), rows[0])
     return Member(
-        person_id=person.id,
-        telegram_id=person.telegram_id,
-        name=person.name,
-        language=person.language,
-        program_id=program.id,
-        program_code=program.code,
-        program_title=program.title,
-        timezone=program.timezone,
-        org_id=org.id,
-        org_code=org.code,
-        org_name=org.name,
-        role=membership.role,
-        program_version=program.updated_at,
+        person_id=r.person_id,
+        telegram_id=r.telegram_id,
+        name=r.name,
+        language=r.language,
+        program_id=r.program_id,
+        program_code=r.program_code,
+        program_title=r.program_title,
+        timezone=r.timezone,
+        org_id=r.org_id,
+        org_code=r.org_code,
+        org_name=r.org_name,
+        role=r.role,
+        program_version=r.updated_at,
     )
 
 

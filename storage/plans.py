@@ -143,6 +143,9 @@ def import_plan(
         refresh_task_state(conn, pid)  # deadlines follow the plan's, periods' and program's dates
 
     if not dry_run and changes.any:
+        # The chat caches a program's indicators and organizations by this stamp.
+        program.updated_at = now
+        session.add(program)
         session.add(
             AuditEntry(
                 program_id=pid,

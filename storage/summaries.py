@@ -403,7 +403,7 @@ def _status(
         first_shown: Any = sa.select(*shown_columns).where(*where, has_totals)
         task_totals_count = _count_with_totals(conn, src, tot, has_totals)
     else:
-        with_totals = sa.select(tot.task_id).where(*tot.where).distinct().subquery()
+        with_totals = sa.select(tot.task_id).where(*tot.scan).distinct().subquery()
         joined = tk.join(with_totals, with_totals.c.task_id == tk.c.id)
         task_totals_count = conn.execute(
             sa.select(sa.func.count()).select_from(joined)
@@ -539,7 +539,7 @@ def _program_sums(
     )
     counted = (*src.where, tk.c.counts_toward_id.is_(None))
     joined = tk.join(tot.rel, tot.task_id == tk.c.id)
-    if tot.program is None:
+    if tot.program is None or not src.indexed:
         query = sa.select(*sums).select_from(joined).where(*counted, *tot.where)
         return {
             ind: (int(milli), int(approx), int(lower))
@@ -836,6 +836,11 @@ class _Totals:
     def of(cls, rel: Any, *where: Any) -> _Totals:
         c = rel.c
         return cls(rel, where, c.task_id, c.indicator_id, c.total_milli, c.approx, c.lower)
+
+    @property
+    def scan(self) -> tuple[Any, ...]:
+        """The conditions for reading them all."""
+        return self.where if self.program is None else (self.program, *self.where)
 
     def columns(self) -> tuple[Any, ...]:
         return (

@@ -79,35 +79,45 @@ def _deadline(t: sa.Table, p: sa.Table, program_end: date) -> sa.ColumnElement[d
     return sa.func.coalesce(t.c.original_due, p.c.end, sa.literal(program_end, sa.Date))
 
 
+_t, _pr, _pd, _og = table(Task), table(Program), table(Period), table(Organization)
+_tt, _in = table(TaskTarget), table(Indicator)
+# Asked of every typed report, so built once.
+_FACTS = (
+    sa.select(
+        _t.c.id,
+        _t.c.code,
+        _t.c.title,
+        _t.c.kind,
+        _t.c.lead_org_id,
+        _og.c.code.label("lead"),
+        _t.c.original_due,
+        _t.c.due,
+        _t.c.done_on,
+        _pd.c.end.label("period_end"),
+        _pr.c.end.label("program_end"),
+    )
+    .join(_og, _og.c.id == _t.c.lead_org_id)
+    .join(_pr, _pr.c.id == _t.c.program_id)
+    .outerjoin(_pd, _pd.c.id == _t.c.period_id)
+    .where(_t.c.program_id == sa.bindparam("pid"), _t.c.code == sa.bindparam("code"), _t.c.active)
+)
+_TARGETS = (
+    sa.select(_in.c.code, _tt.c.value_milli)
+    .join(_in, _in.c.id == _tt.c.indicator_id)
+    .where(_tt.c.task_id == sa.bindparam("task"))
+    .order_by(_in.c.position, _in.c.id)
+)
+
+
 def task_facts(*, session: Session, program_id: int, code: str) -> TaskFacts | None:
     """The active task with this code (any case), or None."""
-    t, p, o = table(Task), table(Period), table(Organization)
-    tt, i = table(TaskTarget), table(Indicator)
-    program = session.get(Program, program_id)
-    assert program is not None
     conn = session.connection()
-    row = conn.execute(
-        sa.select(
-            t.c.id, t.c.code, t.c.title, t.c.kind, t.c.lead_org_id, o.c.code.label("lead"),
-            t.c.original_due, t.c.due, t.c.done_on, p.c.end.label("period_end"),
-        )
-        .join(o, o.c.id == t.c.lead_org_id)
-        .outerjoin(p, p.c.id == t.c.period_id)
-        .where(t.c.program_id == program_id, t.c.code == code.upper(), t.c.active)
-    ).first()  # fmt: skip
+    row = conn.execute(_FACTS, {"pid": program_id, "code": code.upper()}).first()
     if row is None:
         return None
-    targets = {
-        r.code: from_milli(r.value_milli)
-        for r in conn.execute(
-            sa.select(i.c.code, tt.c.value_milli)
-            .join(i, i.c.id == tt.c.indicator_id)
-            .where(tt.c.task_id == row.id)
-            .order_by(i.c.position, i.c.id)
-        )
-    }
+    targets = {r.code: from_milli(r.value_milli) for r in conn.execute(_TARGETS, {"task": row.id})}
     deadline = judging_deadline(
-        original_due=row.original_due, period_end=row.period_end, program_end=program.end
+        original_due=row.original_due, period_end=row.period_end, program_end=row.program_end
     )
     return TaskFacts(
         id=row.id,
@@ -138,13 +148,22 @@ def org_tasks(*, session: Session, program_id: int, org_id: int, as_of: date) ->
     )
     rows = conn.execute(
         sa.select(
-            t.c.id, t.c.code, t.c.title, t.c.kind, t.c.lead_org_id, t.c.original_due, t.c.due,
-            t.c.done_on, t.c.done_effective_on, t.c.position, p.c.end.label("period_end"),
+            t.c.id,
+            t.c.code,
+            t.c.title,
+            t.c.kind,
+            t.c.lead_org_id,
+            t.c.original_due,
+            t.c.due,
+            t.c.done_on,
+            t.c.done_effective_on,
+            t.c.position,
+            p.c.end.label("period_end"),
         )
         .outerjoin(p, p.c.id == t.c.period_id)
         .where(t.c.program_id == program_id, t.c.active, involved)
         .order_by(t.c.position, t.c.id)
-    ).all()  # fmt: skip
+    ).all()
     ids = [r.id for r in rows]
     units = {
         r.id: (r.code, r.unit)
@@ -190,9 +209,20 @@ def org_tasks(*, session: Session, program_id: int, org_id: int, as_of: date) ->
         due = r.due or deadline
         late = days_late(deadline=deadline, as_of=as_of) if status is Status.OVERDUE else 0
         result.append(
-            OrgTask(r.id, r.code, r.title, r.kind, r.lead_org_id == org_id, status, deadline,
-                    due, late, done_on, figures)
-        )  # fmt: skip
+            OrgTask(
+                r.id,
+                r.code,
+                r.title,
+                r.kind,
+                r.lead_org_id == org_id,
+                status,
+                deadline,
+                due,
+                late,
+                done_on,
+                figures,
+            )
+        )
     order = {s: n for n, s in enumerate(STATUS_ORDER)}
     result.sort(
         key=lambda x: (order[x.status], -x.days_late if x.status is Status.OVERDUE else 0, x.due)

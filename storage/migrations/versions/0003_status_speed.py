@@ -100,5 +100,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_task_open")
         batch_op.drop_index("ix_task_state")
         batch_op.drop_index("ix_task_counts")
-        batch_op.drop_column("done_state")
-        batch_op.drop_column("deadline")
+    # Plain ALTER TABLE (SQLite 3.35+ has it): a batch would copy the task table, which rows
+    # of other tables refer to.
+    op.execute("ALTER TABLE task DROP COLUMN done_state")
+    op.execute("ALTER TABLE task DROP COLUMN deadline")
