@@ -962,12 +962,24 @@ def _codes_of(conn: sa.Connection, task_ids: set[int]) -> dict[int, str]:
 def _common_contributions(conn: sa.Connection, pid: int | None, values: Any) -> dict[int, int]:
     """Per organization: how many common tasks it has reported figures on."""
     t = table(Task)
-    common = sa.select(t.c.id).where(t.c.program_id == pid, t.c.kind == "common", t.c.active)
-    query = (
-        sa.select(values.c.org_id, sa.func.count(sa.distinct(values.c.task_id)))
-        .where(values.c.task_id.in_(common))
-        .group_by(values.c.org_id)
-    )
+    is_common = (t.c.program_id == pid, t.c.kind == "common", t.c.active)
+    if values is table(CurrentValue) and conn.dialect.name == "postgresql":
+        # Each common task's organizations read from the primary key, then counted:
+        # PostgreSQL would otherwise hash-join every current value of the program.
+        orgs = sa.select(values.c.org_id).where(values.c.task_id == t.c.id).distinct()
+        lateral = orgs.lateral("orgs")
+        query = (
+            sa.select(lateral.c.org_id, sa.func.count())
+            .select_from(t.join(lateral, sa.true()))
+            .where(*is_common)
+            .group_by(lateral.c.org_id)
+        )
+    else:
+        query = (
+            sa.select(values.c.org_id, sa.func.count(sa.distinct(values.c.task_id)))
+            .where(values.c.task_id.in_(sa.select(t.c.id).where(*is_common)))
+            .group_by(values.c.org_id)
+        )
     return {org_id: int(n) for org_id, n in conn.execute(query)}
 
 
