@@ -10,7 +10,7 @@ confirming it again returns the first outcome.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,8 +26,19 @@ from storage.vietnamese import Quantity
 
 DRAFT_KINDS = ("report", "extension")
 _d, _cs, _pe = table(ChatDraft), table(ChatState), table(Person)
-_OWNER = (
-    sa.select(_d.c.nonce, _pe.c.telegram_id)
+_OWNED = (
+    sa.select(
+        _d.c.id,
+        _d.c.nonce,
+        _d.c.kind,
+        _d.c.status,
+        _d.c.payload,
+        _d.c.person_id,
+        _d.c.program_id,
+        _d.c.chat_id,
+        _d.c.report_id,
+        _pe.c.telegram_id,
+    )
     .join(_pe, _pe.c.id == _d.c.person_id)
     .where(_d.c.id == sa.bindparam("id"))
 )
@@ -49,7 +60,8 @@ class Draft:
     created: bool = False
 
 
-def _draft(row: ChatDraft, *, created: bool = False) -> Draft:
+def _draft(row: Any, *, created: bool = False) -> Draft:
+    """A draft from its table row (an ORM object or a Core row with the same names)."""
     assert row.id is not None
     return Draft(
         id=row.id,
@@ -106,15 +118,21 @@ def save_draft(
 
 def _owned_draft(
     session: Session, *, draft_id: int, nonce: str, telegram_id: int, lock: bool = False
-) -> ChatDraft:
-    owner = session.connection().execute(_OWNER, {"id": draft_id}).first()
-    if owner is None or not secrets.compare_digest(owner.nonce, nonce):
+) -> Draft:
+    query = _OWNED.with_for_update(of=_d) if lock else _OWNED
+    row = session.connection().execute(query, {"id": draft_id}).first()
+    if row is None or not secrets.compare_digest(row.nonce, nonce):
         raise OperationError("stale_button")
-    if owner.telegram_id != telegram_id:
+    if row.telegram_id != telegram_id:
         raise OperationError("not_your_draft")
-    row = session.get(ChatDraft, draft_id, with_for_update=lock)
-    assert row is not None
-    return row
+    return _draft(row)
+
+
+def _decide(session: Session, draft_id: int, **values: Any) -> None:
+    session.connection().execute(sa.update(_d).where(_d.c.id == draft_id).values(**values))
+    stale = session.identity_map.get(session.identity_key(ChatDraft, (draft_id,)))
+    if stale is not None:
+        session.expire(stale)
 
 
 @dataclass(frozen=True)
@@ -151,7 +169,7 @@ def confirm_draft(
     """Do what the draft says, once; re-checks that its author may still do it."""
     row = _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id, lock=True)
     if row.status == "confirmed":
-        return Confirmed(_draft(row), again=True, extension_id=row.payload.get("extension_id"))
+        return Confirmed(row, again=True, extension_id=row.payload.get("extension_id"))
     if row.status != "pending":
         raise OperationError("draft_cancelled")
     p = row.payload
@@ -176,7 +194,7 @@ def confirm_draft(
             source_key=key,
             now=now,
         )
-        row.report_id = report.report_id
+        decided: dict[str, Any] = {"report_id": report.report_id}
     else:
         ext = request_extension(
             session=session,
@@ -190,12 +208,10 @@ def confirm_draft(
             now=now,
         )
         extension_id = ext.id
-        row.payload = {**p, "extension_id": ext.id}
-    row.status = "confirmed"
-    row.decided_at = now
-    session.add(row)
-    session.flush()
-    return Confirmed(_draft(row), again=False, report=report, extension_id=extension_id)
+        decided = {"payload": {**p, "extension_id": ext.id}}
+    _decide(session, row.id, status="confirmed", decided_at=now, **decided)
+    done = replace(row, status="confirmed", **decided)
+    return Confirmed(done, again=False, report=report, extension_id=extension_id)
 
 
 def cancel_draft(
@@ -205,16 +221,13 @@ def cancel_draft(
     row = _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id, lock=True)
     if row.status == "confirmed":
         raise OperationError("draft_already_recorded")
-    row.status = "cancelled"
-    row.decided_at = now
-    session.add(row)
-    session.flush()
-    return _draft(row)
+    _decide(session, row.id, status="cancelled", decided_at=now)
+    return replace(row, status="cancelled")
 
 
 def open_draft(*, session: Session, draft_id: int, nonce: str, telegram_id: int) -> Draft:
     """A draft of this person, to edit it."""
-    return _draft(_owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id))
+    return _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id)
 
 
 # --- the step of a button conversation ----------------------------------------------------------
