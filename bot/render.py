@@ -55,14 +55,26 @@ def _indicator_values(t: Translator, lines: Sequence[IndicatorTotal]) -> str:
 
 def render_status(status: ProgramStatus, t: Translator, *, org_name: str | None = None) -> str:
     """The chair's summary (or an organization's view) as plain text."""
+    out = status_heading(status, t, org_name=org_name)
+    out += status_kinds(status, t)
+    for section in (status_organizations, status_overdue, status_upcoming, status_totals):
+        lines = section(status, t)
+        if lines:
+            out += ["", *lines]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def status_heading(
+    status: ProgramStatus, t: Translator, *, org_name: str | None = None
+) -> list[str]:
+    """Title, as-of date, whose view, and the headline per kind."""
     sep = t("list-separator")
     out: list[str] = [t("status-title", program=status.program), status.title]
     out.append(t("status-as-of", date=date_text(t, status.as_of)))
     if status.org is not None:
         out.append(t("status-org-view", org=status.org, name=org_name or status.org))
     out.append("")
-
-    kinds = [k for k in ("common", "registered", "focus") if status.kinds[k].total]
+    kinds = _kinds(status)
     if kinds:
         parts = [
             t(f"headline-part-{k}", done=status.kinds[k].done, total=status.kinds[k].total)
@@ -71,11 +83,20 @@ def render_status(status: ProgramStatus, t: Translator, *, org_name: str | None 
         out.append(t("status-headline", parts=sep.join(parts)))
     else:
         out.append(t("status-headline-empty"))
+    return out
 
+
+def _kinds(status: ProgramStatus) -> list[str]:
+    return [k for k in ("common", "registered", "focus") if status.kinds[k].total]
+
+
+def status_kinds(status: ProgramStatus, t: Translator) -> list[str]:
+    """Each kind split four ways, with the rate over tasks already due."""
+    out: list[str] = []
     by_status: dict[Status, list[str]] = {}
     for code, st in status.statuses.items():
         by_status.setdefault(st, []).append(code)
-    for k in kinds:
+    for k in _kinds(status):
         s = status.kinds[k]
         codes_of = {
             st: [c for c in by_status.get(st, []) if status.task_kinds.get(c) == k]
@@ -94,10 +115,16 @@ def render_status(status: ProgramStatus, t: Translator, *, org_name: str | None 
             out.append(t("status-due-rate-none"))
         else:
             out.append(t("status-due-rate", done=s.done, due=s.due, percent=number(t, rate)))
+    return out
 
+
+def status_organizations(status: ProgramStatus, t: Translator) -> list[str]:
+    """Each lead organization's registered tasks done/total and what it has overdue."""
+    sep = t("list-separator")
+    out: list[str] = []
     orgs = [o for o in status.organizations if o.registered_total or o.overdue_count]
     if orgs:
-        out += ["", t("status-orgs-title")]
+        out.append(t("status-orgs-title"))
         for o in orgs[:TEXT_LIST_LIMIT]:
             extra = []
             if o.overdue_count:
@@ -117,7 +144,12 @@ def render_status(status: ProgramStatus, t: Translator, *, org_name: str | None 
         if len(orgs) > TEXT_LIST_LIMIT:
             out.append(t("status-more", count=len(orgs) - TEXT_LIST_LIMIT))
 
-    out.append("")
+    return out
+
+
+def status_overdue(status: ProgramStatus, t: Translator) -> list[str]:
+    """The overdue tasks with their days late."""
+    out: list[str] = []
     if status.overdue:
         out.append(t("status-overdue-title", count=status.overdue_count))
         for line in status.overdue[:TEXT_LIST_LIMIT]:
@@ -142,7 +174,12 @@ def render_status(status: ProgramStatus, t: Translator, *, org_name: str | None 
     else:
         out.append(t("status-overdue-none"))
 
-    out.append("")
+    return out
+
+
+def status_upcoming(status: ProgramStatus, t: Translator) -> list[str]:
+    """The deadlines of the next 30 days."""
+    out: list[str] = []
     days = 30
     if status.upcoming:
         out.append(t("status-upcoming-title", days=days, count=status.upcoming_count))
@@ -162,7 +199,13 @@ def render_status(status: ProgramStatus, t: Translator, *, org_name: str | None 
     else:
         out.append(t("status-upcoming-none", days=days))
 
-    out.append("")
+    return out
+
+
+def status_totals(status: ProgramStatus, t: Translator) -> list[str]:
+    """Indicator totals per task, each organization's part, and the program's totals."""
+    sep = t("list-separator")
+    out: list[str] = []
     if status.task_totals:
         out.append(t("status-totals-title"))
         for task in status.task_totals[:TEXT_LIST_LIMIT]:
@@ -190,7 +233,7 @@ def render_status(status: ProgramStatus, t: Translator, *, org_name: str | None 
                 )
     else:
         out.append(t("status-totals-none"))
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 def _breakdown_rows(lines: Sequence[IndicatorTotal]) -> dict[str, list[tuple[str, Amount]]]:
