@@ -25,7 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import keyboards as kb
-from bot import onboarding, reporting, requests
+from bot import onboarding, reporting, requests, status
 from bot.chat import SERVICES, Services, reply, utc_now, who
 from bot.i18n import LANGUAGES, Language, translator
 from storage.database import Database
@@ -42,11 +42,24 @@ COMMANDS = (
     ("sua", "fix", reporting.correct_command),
     ("giahan", "extend", requests.extend_command),
     ("khokhan", "issue", requests.difficulty_command),
+    ("tinhhinh", "status", status.status_command),
+    ("quahan", "overdue", status.overdue_command),
     ("ngonngu", "lang", onboarding.language),
     ("moi", "invite", onboarding.invite),
 )
 # The menu shows these, in this order (start is implied by Telegram's own button).
-MENU = ("viec", "baocao", "xong", "sua", "giahan", "khokhan", "ngonngu", "trogiup")
+MENU = (
+    "viec",
+    "baocao",
+    "xong",
+    "tinhhinh",
+    "quahan",
+    "sua",
+    "giahan",
+    "khokhan",
+    "ngonngu",
+    "trogiup",
+)
 
 
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -73,6 +86,8 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reporting.correct_pressed(update, context, press)
     elif press.kind == "x":
         await requests.extension_decided(update, context, press)
+    elif press.kind == "s":
+        await status.section_pressed(update, context, press)
     elif press.kind == "l":
         await onboarding.language_pressed(update, context, press.args[0])
 

@@ -32,6 +32,8 @@ _GRAMMAR: dict[str, re.Pattern[str]] = {
     "b": re.compile(r"b:(\d{1,4})"),
     # language
     "l": re.compile(r"l:(vi|en)"),
+    # a section of the status as of a day: overdue, upcoming, indicators, organizations
+    "s": re.compile(r"s:(o|u|i|g):(\d{8})"),
 }
 
 

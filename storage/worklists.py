@@ -301,3 +301,17 @@ def report_values(*, session: Session, report_id: int) -> dict[str, Quantity]:
         .order_by(rv.c.id)
     )
     return {r.code: Quantity(from_milli(r.value_milli), r.qualifier) for r in rows}
+
+
+def period_end(*, session: Session, program_id: int, code: str) -> date | None:
+    """The last day of the program's period with this code (any case), if there is one."""
+    p = table(Period)
+    return (
+        session.connection()
+        .execute(
+            sa.select(p.c.end).where(
+                p.c.program_id == program_id, sa.func.upper(p.c.code) == code.strip().upper()
+            )
+        )
+        .scalar()
+    )

@@ -224,7 +224,7 @@ class Chat:
         return user
 
     def _chat(self, user_id: int, chat_id: int | None) -> dict[str, Any]:
-        if chat_id is None or chat_id == user_id:
+        if chat_id is None or (chat_id == user_id and chat_id > 0):
             return {"id": user_id, "type": "private", "first_name": f"Người {user_id}"}
         return {"id": chat_id, "type": "supergroup", "title": "Ban Chỉ đạo"}
 

@@ -148,3 +148,17 @@ op-draft_cancelled = This report was cancelled; please send it again.
 op-draft_already_recorded = This report is already recorded; use /fix to correct it.
 op-not_your_report = You can only correct your own report on task { $task }.
 op-difficulty_empty = Please type the difficulty or proposal after the command, e.g. <code>/issue no funds for the meetings</code>.
+
+## Status in the chat
+
+command-tinhhinh = Program status
+command-quahan = Overdue tasks
+chat-status-attention = Overdue: { $overdue } tasks · due in the next 30 days: { $upcoming } tasks. Press a button for details.
+chat-status-button-overdue = ⏰ Overdue
+chat-status-button-upcoming = 📅 Upcoming
+chat-status-button-indicators = 📈 Indicators
+chat-status-button-orgs = 🏢 By organization
+chat-status-usage = Usage: /status, or with a period (/status 6T-2019), an organization (/status HND) or a date (/status 31/3).
+chat-status-own-org-only = You can see your own organization's status ({ $org }) and the program's common figures.
+chat-status-not-allowed = These details are for the committee's leaders and secretariat, in a private chat.
+chat-status-overdue-count = The program has { $count } overdue tasks. See the details in a private chat with the bot.

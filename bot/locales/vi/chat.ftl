@@ -148,3 +148,17 @@ op-draft_cancelled = Báo cáo này đã bị hủy; hãy gửi lại báo cáo.
 op-draft_already_recorded = Báo cáo này đã được ghi nhận; muốn sửa hãy dùng /sua.
 op-not_your_report = Bạn chỉ sửa được báo cáo của chính mình về nhiệm vụ { $task }.
 op-difficulty_empty = Xin gõ nội dung khó khăn, đề xuất sau lệnh, ví dụ <code>/khokhan thiếu kinh phí tổ chức hội nghị</code>.
+
+## Tình hình trong trò chuyện
+
+command-tinhhinh = Tình hình thực hiện
+command-quahan = Nhiệm vụ quá hạn
+chat-status-attention = Quá hạn: { $overdue } nhiệm vụ · đến hạn trong 30 ngày tới: { $upcoming } nhiệm vụ. Bấm nút để xem chi tiết.
+chat-status-button-overdue = ⏰ Quá hạn
+chat-status-button-upcoming = 📅 Sắp đến hạn
+chat-status-button-indicators = 📈 Chỉ tiêu
+chat-status-button-orgs = 🏢 Theo cơ quan
+chat-status-usage = Cách dùng: /tinhhinh, hoặc kèm một kỳ (/tinhhinh 6T-2019), một cơ quan (/tinhhinh HND) hay một ngày (/tinhhinh 31/3).
+chat-status-own-org-only = Bạn xem được tình hình của cơ quan mình ({ $org }) và số liệu chung của chương trình.
+chat-status-not-allowed = Chi tiết này dành cho lãnh đạo Ban Chỉ đạo và Tổ giúp việc, trong tin nhắn riêng.
+chat-status-overdue-count = Chương trình có { $count } nhiệm vụ quá hạn chưa hoàn thành. Chi tiết xin xem trong tin nhắn riêng với bot.

@@ -1,0 +1,181 @@
+"""The chair's questions in the chat: `/tinhhinh` (the summary, fitted to a phone, with buttons to
+drill down) and `/quahan` (the overdue tasks). Officers get their organization's view and the
+program's headline; the committee's group gets counts only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot import keyboards as kb
+from bot.chat import Who, esc, local_day, reply, services, who
+from bot.i18n import Translator
+from bot.render import (
+    status_heading,
+    status_kinds,
+    status_organizations,
+    status_overdue,
+    status_totals,
+    status_upcoming,
+)
+from storage.errors import OperationError
+from storage.summaries import ProgramStatus, program_status
+from storage.vietnamese import VietnameseParseError, parse_date
+from storage.worklists import period_end
+
+LIST_LIMIT = 60
+SECTIONS = {
+    "o": status_overdue,
+    "u": status_upcoming,
+    "i": status_totals,
+    "g": status_organizations,
+}
+
+
+def _status(
+    me: Who, context: ContextTypes.DEFAULT_TYPE, as_of: date, org: str | None
+) -> ProgramStatus:
+    member = me.member
+    assert member is not None
+    with services(context).db.read() as s:
+        return program_status(
+            session=s,
+            program_code=member.program_code,
+            as_of=as_of,
+            org_code=org,
+            limit=LIST_LIMIT,
+        )
+
+
+def brief(status: ProgramStatus, t: Translator) -> str:
+    """The summary that fits a phone screen: headline, each kind four ways, what needs eyes."""
+    lines = status_heading(status, t) + status_kinds(status, t)
+    lines += [
+        "",
+        t("chat-status-attention", overdue=status.overdue_count, upcoming=status.upcoming_count),
+    ]
+    return esc("\n".join(lines))
+
+
+def drill_buttons(t: Translator, as_of: date) -> InlineKeyboardMarkup:
+    day = as_of.strftime("%Y%m%d")
+    return kb.keyboard(
+        [
+            kb.button(t("chat-status-button-overdue"), "s", "o", day),
+            kb.button(t("chat-status-button-upcoming"), "s", "u", day),
+        ],
+        [
+            kb.button(t("chat-status-button-indicators"), "s", "i", day),
+            kb.button(t("chat-status-button-orgs"), "s", "g", day),
+        ],
+    )
+
+
+async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/tinhhinh [period | organization | date]`: the status as of today or that date."""
+    me = who(update, context)
+    member = me.member
+    if member is None:
+        await reply(update, me.t("chat-join-how"))
+        return
+    today = local_day(services(context).clock(), member)
+    arg = " ".join(context.args or []).strip()
+    as_of, org = today, None
+    if arg:
+        with services(context).db.read() as s:
+            end = period_end(session=s, program_id=member.program_id, code=arg)
+        orgs = services(context).vocabulary(member).org_ids
+        if end is not None:
+            as_of = min(end, today)
+        elif arg.upper() in orgs:
+            org = arg.upper()
+        else:
+            try:
+                as_of = parse_date(arg, today=today)
+            except VietnameseParseError:
+                await reply(update, me.t("chat-status-usage"))
+                return
+    if not me.private:
+        # The group sees counts only.
+        status = _status(me, context, as_of, None)
+        await reply(update, esc("\n".join(status_heading(status, me.t))))
+        return
+    if not member.leading:
+        if org is not None and org != member.org_code:
+            await reply(update, me.t("chat-status-own-org-only", org=esc(member.org_code)))
+            return
+        await _officer_view(update, context, me, as_of)
+        return
+    try:
+        status = _status(me, context, as_of, org)
+    except OperationError as exc:
+        await reply(update, me.t(f"op-{exc.code}", **exc.params))
+        return
+    if org is not None:
+        name = next((o.name for o in status.organizations if o.code == org), org)
+        text = "\n".join(
+            status_heading(status, me.t, org_name=name)
+            + status_kinds(status, me.t)
+            + [""]
+            + status_overdue(status, me.t)
+            + [""]
+            + status_totals(status, me.t)
+        )
+        await reply(update, esc(text))
+        return
+    await reply(update, brief(status, me.t), drill_buttons(me.t, as_of))
+
+
+async def _officer_view(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, as_of: date
+) -> None:
+    """An officer: the program's headline, then their organization's view."""
+    member = me.member
+    assert member is not None
+    program = _status(me, context, as_of, None)
+    mine = _status(me, context, as_of, member.org_code)
+    lines = status_heading(program, me.t)
+    lines += ["", *status_heading(mine, me.t, org_name=member.org_name)[3:]]
+    lines += [*status_kinds(mine, me.t), "", *status_overdue(mine, me.t)]
+    await reply(update, esc("\n".join(lines)))
+
+
+async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/quahan`: the overdue tasks (an officer: their organization's)."""
+    me = who(update, context)
+    member = me.member
+    if member is None:
+        await reply(update, me.t("chat-join-how"))
+        return
+    today = local_day(services(context).clock(), member)
+    if not me.private:
+        status = _status(me, context, today, None)
+        await reply(update, me.t("chat-status-overdue-count", count=status.overdue_count))
+        return
+    org = None if member.leading else member.org_code
+    status = _status(me, context, today, org)
+    lines = [me.t("status-as-of", date=today.strftime("%d/%m/%Y")), *status_overdue(status, me.t)]
+    await reply(update, esc("\n".join(lines)))
+
+
+async def section_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press
+) -> None:
+    """A drill-down button: re-authorized (leading roles, private chat), then the section."""
+    query = update.callback_query
+    assert query is not None
+    me = who(update, context)
+    if me.member is None or not me.member.leading or not me.private:
+        await query.answer(me.t("chat-status-not-allowed"), show_alert=True)
+        return
+    section, day = press.args
+    as_of = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    status = _status(me, context, as_of, None)
+    lines = [
+        me.t("status-as-of", date=as_of.strftime("%d/%m/%Y")),
+        *SECTIONS[section](status, me.t),
+    ]
+    await query.answer()
+    await reply(update, esc("\n".join(lines)))
