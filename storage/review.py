@@ -177,47 +177,47 @@ def review_facts(
     current = program.last_effective_on is None or as_of >= program.last_effective_on
     derived = _derived_state_complete(conn, pid)
     t = table(Task)
+    counted = _tasks(program, as_of, current, None, derived=derived)
+    c = counted.selected_columns
     rows = conn.execute(
-        _tasks(program, as_of, current, None, derived=derived)
-        .add_columns(t.c.original_due, t.c.partners_all, t.c.period_id)
-        .order_by(t.c.position, t.c.id)
-    ).all()
+        counted.with_only_columns(
+            c.id, c.code, c.kind, c.title, c.lead_org_id, c.deadline, c.due, c.status,
+            t.c.original_due, t.c.partners_all, t.c.period_id,
+        ).order_by(t.c.position, t.c.id)
+    ).all()  # fmt: skip
 
     partners = _partners(conn, pid, code_of)
     figures = _figures(conn, pid, as_of, current)
     appendix: list[AppendixRow] = []
     next_tasks: list[NextTask] = []
     next_count = 0
+    no_partners: tuple[str, ...] = ()
+    no_figures: tuple[Figure, ...] = ()
+    period_end = None if period is None else period[1].end
+    next_id = None if next_period is None else next_period[0]
+    overdue = Status.OVERDUE
+    # Unpacked and positional: this loop runs once per task (100,000 in a big program).
     for n, r in enumerate(rows, start=1):
-        status = _STATUS[r.status]
+        (task_id, code, kind, title, lead_id, deadline, due, state, original_due, partners_all,
+         period_id) = r  # fmt: skip
+        status = _STATUS[state]
+        lead = code_of[lead_id]
         appendix.append(
             AppendixRow(
-                number=n,
-                code=r.code,
-                kind=r.kind,
-                title=r.title,
-                lead=code_of[r.lead_org_id],
-                partners=partners.get(r.id, ()),
-                partners_all=bool(r.partners_all),
-                deadline=r.original_due,
-                judged_by=r.deadline,
-                extended=r.due if r.due != r.deadline else None,
-                figures=figures.get(r.id, ()),
-                status=status,
-                days_late=days_late(deadline=r.deadline, as_of=as_of)
-                if status is Status.OVERDUE
-                else 0,
+                n, code, kind, title, lead, partners.get(task_id, no_partners),
+                bool(partners_all), original_due, deadline, due if due != deadline else None,
+                figures.get(task_id, no_figures), status,
+                days_late(deadline=deadline, as_of=as_of) if status is overdue else 0,
             )
-        )
-        if _is_next(r, status, period, next_period, periods):
+        )  # fmt: skip
+        if status in _DONE:
+            continue
+        if (period_end is not None and due > period_end) or (
+            kind == "focus" and period_id is not None and period_id == next_id
+        ):
             next_count += 1
             if next_limit is None or len(next_tasks) < next_limit:
-                next_tasks.append(
-                    NextTask(
-                        code=r.code, kind=r.kind, title=r.title, lead=code_of[r.lead_org_id],
-                        deadline=r.original_due, due=r.due, status=status,
-                    )
-                )  # fmt: skip
+                next_tasks.append(NextTask(code, kind, title, lead, original_due, due, status))
 
     return ReviewFacts(
         program=program.code,
@@ -281,20 +281,6 @@ def _next_period(periods: list[_PeriodRow], period: _PeriodRow | None) -> _Perio
     return min(later, key=lambda r: (r[1].end, r[1].start)) if later else None
 
 
-def _is_next(
-    r: Any,
-    status: Status,
-    period: _PeriodRow | None,
-    next_period: _PeriodRow | None,
-    periods: list[_PeriodRow],
-) -> bool:
-    if status in _DONE:
-        return False
-    if next_period is not None and r.kind == "focus" and r.period_id == next_period[0]:
-        return True
-    return period is not None and r.due > period[1].end
-
-
 def _partners(
     conn: sa.Connection, pid: int, code_of: dict[int, str]
 ) -> dict[int, tuple[str, ...]]:
@@ -326,14 +312,6 @@ def _figures(
             )
         )
     }
-    # Per task and indicator: [target, result], filled from the targets then the totals.
-    cells: dict[int, dict[int, list[Any]]] = defaultdict(dict)
-    for task_id, ind, value in conn.execute(
-        sa.select(tt.c.task_id, tt.c.indicator_id, tt.c.value_milli)
-        .join(t, t.c.id == tt.c.task_id)
-        .where(t.c.program_id == pid, t.c.active)
-    ).all():
-        cells[task_id][ind] = [_value(value), None]
     if current and _derived_state_complete(conn, pid):
         tot = table(TaskTotal)
         totals = sa.select(
@@ -356,26 +334,67 @@ def _figures(
             .where(*where)
             .group_by(values.c.task_id, values.c.indicator_id)
         )
-    for task_id, ind, milli, approx, lower in conn.execute(totals).all():
-        qualifier = (
-            qualifier_from_counts(approx=int(approx), lower_bound=int(lower))
-            if approx or lower
-            else None
-        )
-        result = Amount(_value(int(milli)), qualifier)
-        cell = cells[task_id].get(ind)
-        if cell is None:
-            cells[task_id][ind] = [None, result]
-        else:
-            cell[1] = result
+    # Targets and totals in one stream ordered by task and indicator, so that each task's
+    # figures are consecutive rows (a target and a total of one indicator: two rows).
+    none = sa.cast(sa.null(), sa.BigInteger)
+    targets = (
+        sa.select(tt.c.task_id, tt.c.indicator_id, tt.c.value_milli.label("target"),
+                  none.label("total"), sa.literal(0).label("approx"), sa.literal(0).label("lower"))
+        .join(t, t.c.id == tt.c.task_id)
+        .where(t.c.program_id == pid, t.c.active)
+    )  # fmt: skip
+    results = totals.subquery("totals")
+    both = sa.union_all(
+        targets,
+        sa.select(results.c.task_id, results.c.indicator_id, none.label("target"),
+                  results.c.total_milli.label("total"), results.c.approx, results.c.lower),
+    ).subquery("figures")  # fmt: skip
+    position = {code: n for n, code, _ in indicators.values()}
     figures: dict[int, tuple[Figure, ...]] = {}
-    for task_id, by_ind in cells.items():
-        order = sorted(by_ind, key=lambda ind: indicators[ind][0]) if len(by_ind) > 1 else by_ind
-        figures[task_id] = tuple(
-            Figure(indicators[ind][1], indicators[ind][2], by_ind[ind][0], by_ind[ind][1])
-            for ind in order
-        )
+    current_task: int | None = None
+    lines: list[Figure] = []
+    previous: int | None = None
+    for task_id, ind, target, total, approx, lower in conn.execute(
+        sa.select(both).order_by(both.c.task_id, both.c.indicator_id)
+    ).all():
+        if task_id != current_task:
+            if lines:
+                figures[current_task] = _in_order(lines, position)  # type: ignore[index]
+            current_task, lines, previous = task_id, [], None
+        result = None
+        if total is not None:
+            qualifier = (
+                qualifier_from_counts(approx=int(approx), lower_bound=int(lower))
+                if approx or lower
+                else None
+            )
+            result = Amount(_value(int(total)), qualifier)
+        code, unit = indicators[ind][1], indicators[ind][2]
+        if ind == previous:  # the second row of an indicator: merge it into the first
+            first = lines[-1]
+            lines[-1] = Figure(
+                code,
+                unit,
+                _maybe(target) if first.target is None else first.target,
+                result if first.result is None else first.result,
+            )
+        else:
+            lines.append(Figure(code, unit, _maybe(target), result))
+        previous = ind
+    if lines:
+        figures[current_task] = _in_order(lines, position)  # type: ignore[index]
     return figures
+
+
+def _in_order(lines: list[Figure], position: dict[str, int]) -> tuple[Figure, ...]:
+    """A task's figures in the plan's order of indicators."""
+    if len(lines) == 1:
+        return (lines[0],)
+    return tuple(sorted(lines, key=lambda f: position[f.indicator]))
+
+
+def _maybe(milli: int | None) -> Decimal | None:
+    return None if milli is None else _value(int(milli))
 
 
 def _value(milli: int) -> Decimal:
