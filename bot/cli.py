@@ -73,7 +73,12 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
 
     exp = sub_parser("export", help=t("cli-help-export"))
     exp.add_argument("program", metavar="PROGRAM")
-    exp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    exp.add_argument("file", type=Path, metavar="FILE")
+    exp.add_argument(
+        "--kind", choices=["plan", "status", "review", "chart"], help=t("cli-help-export-kind")
+    )
+    exp.add_argument("--as-of", metavar="DATE", help=t("cli-help-as-of"))
+    exp.add_argument("--period", metavar="PERIOD", help=t("cli-help-period"))
 
     rep = sub_parser("replay", help=t("cli-help-replay"))
     rep.add_argument("log", type=Path, metavar="LOG")
@@ -228,11 +233,19 @@ def _cmd_import(args: argparse.Namespace, t: Translator, url: str, out: TextIO) 
     return 0
 
 
+_KIND_OF_SUFFIX = {".xlsx": "plan", ".docx": "review", ".png": "chart"}
+_SUFFIX_OF_KIND = {"plan": ".xlsx", "status": ".xlsx", "review": ".docx", "chart": ".png"}
+
+
 def _cmd_export(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
     from storage.workbook import write_plan_workbook
 
-    if args.file.suffix.lower() != ".xlsx":
+    suffix = args.file.suffix.lower()
+    kind = args.kind or _KIND_OF_SUFFIX.get(suffix)
+    if kind is None or _SUFFIX_OF_KIND[kind] != suffix:
         raise RefusalError(t("cli-error", message=t("cli-export-format", path=str(args.file))))
+    if kind != "plan":
+        return _export_document(args, kind, t, url, out)
     db = _open(url, t, create=False)
     try:
         with db.read() as session:
@@ -241,6 +254,41 @@ def _cmd_export(args: argparse.Namespace, t: Translator, url: str, out: TextIO) 
         db.dispose()
     write_plan_workbook(plan, args.file)
     print(t("cli-exported", program=args.program, path=str(args.file)), file=out)
+    return 0
+
+
+def _export_document(
+    args: argparse.Namespace, kind: str, t: Translator, url: str, out: TextIO
+) -> int:
+    """The status workbook, the review draft or the chart, as of a date."""
+    from bot.exports.documents import KINDS, write_document
+
+    document = next(k for k in KINDS if k == kind)
+    db = _open(url, t, create=False)
+    try:
+        with db.read() as session:
+            zone = get_program(session, args.program).timezone
+            as_of = _as_of(args.as_of, t, zone)
+            write_document(
+                session=session,
+                kind=document,
+                program_code=args.program,
+                as_of=as_of,
+                t=t,
+                path_or_stream=args.file,
+                period_code=args.period,
+            )
+    finally:
+        db.dispose()
+    print(
+        t(
+            f"cli-exported-{kind}",
+            program=args.program,
+            path=str(args.file),
+            date=format_date(as_of),
+        ),
+        file=out,
+    )
     return 0
 
 
@@ -282,9 +330,14 @@ def _as_of(text: str | None, t: Translator, zone: str) -> date:
 
 
 def _print_status(
-    db: Database, program: str, as_of_text: str | None, org: str | None, as_json: bool,
-    t: Translator, out: TextIO,
-) -> None:  # fmt: skip
+    db: Database,
+    program: str,
+    as_of_text: str | None,
+    org: str | None,
+    as_json: bool,
+    t: Translator,
+    out: TextIO,
+) -> None:
     with db.read() as session:
         prog = get_program(session, program)
         as_of = _as_of(as_of_text, t, prog.timezone)
@@ -355,13 +408,21 @@ def _cmd_invite(args: argparse.Namespace, t: Translator, url: str, out: TextIO) 
     username = args.bot_username or settings.telegram_bot_username
     expires = format_date(info.expires_at.astimezone(zone).date())
     print(
-        t("cli-invite-made", org=info.org, org_name=info.org_name, role=t(f"role-{info.role}"),
-          code=info.code, expires=expires),
+        t(
+            "cli-invite-made",
+            org=info.org,
+            org_name=info.org_name,
+            role=t(f"role-{info.role}"),
+            code=info.code,
+            expires=expires,
+        ),
         file=out,
-    )  # fmt: skip
+    )
     if username:
-        print(t("cli-invite-link", link=f"https://t.me/{username.lstrip('@')}?start={info.code}"),
-              file=out)  # fmt: skip
+        print(
+            t("cli-invite-link", link=f"https://t.me/{username.lstrip('@')}?start={info.code}"),
+            file=out,
+        )
     else:
         print(t("cli-invite-no-username", code=info.code), file=out)
     return 0

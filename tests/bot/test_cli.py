@@ -568,16 +568,66 @@ def test_status_of_an_unknown_organization(
     assert run.err.strip() == message
 
 
-@pytest.mark.parametrize("name", ["out.csv", "out.xls", "out"])
-def test_export_to_a_non_xlsx_file(
-    capsys: pytest.CaptureFixture[str], loaded: str, tmp_path: Path, name: str
+@pytest.mark.parametrize(
+    ("name", "kind"), [("out.csv", None), ("out.xls", None), ("out", None), ("a.png", "review")]
+)
+def test_export_to_an_unknown_kind_of_file(
+    capsys: pytest.CaptureFixture[str], loaded: str, tmp_path: Path, name: str, kind: str | None
 ) -> None:
-    """Export writes only .xlsx workbooks; any other name is refused and no file appears."""
+    """Export writes .xlsx, .docx or .png, each of its kind; anything else is refused and no
+    file appears."""
     target = tmp_path / name
-    run = cli(capsys, "--database-url", loaded, "export", P, str(target))
+    extra = ["--kind", kind] if kind else []
+    run = cli(capsys, "--database-url", loaded, "export", P, str(target), *extra)
     assert (run.code, run.out) == (1, "")
-    assert run.err.strip() == f"Lỗi: Chỉ xuất được tệp .xlsx, không phải {target}."
+    assert run.err.strip() == (
+        f"Lỗi: Không xuất được ra {target}: tệp phải là .xlsx (kế hoạch, hoặc --kind status "
+        "cho bảng tình hình), .docx (dự thảo báo cáo) hoặc .png (biểu đồ)."
+    )
     assert not target.exists()
+
+
+def test_export_writes_the_review_documents(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`phoihop export` writes the status workbook, the review draft and the chart as of a
+    date; each opens with its library and holds the sample's headline."""
+    import docx
+    import openpyxl
+
+    url = sqlite_url(tmp_path / "d.db")
+    assert cli(capsys, "import", str(SAMPLE_PLAN), "--database-url", url).code == 0
+    assert cli(capsys, "replay", str(SAMPLE_REPORTS), "--database-url", url).code == 0
+    for name, extra in (("t.xlsx", ["--kind", "status"]), ("b.docx", []), ("c.png", [])):
+        run = cli(
+            capsys,
+            "export",
+            P,
+            str(tmp_path / name),
+            "--as-of",
+            "14/06/2019",
+            "--database-url",
+            url,
+            *extra,
+        )
+        assert run.code == 0, run.err
+        assert "tính đến ngày 14/06/2019" in run.out
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)
+    cells = {
+        str(c)
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    }
+    assert any("6/9" in c for c in cells) and any("24/37" in c for c in cells)
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs)
+    assert "6/9 nhiệm vụ chung" in text
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = cli(
+        capsys, "export", P, str(tmp_path / "x.docx"), "--as-of", "31/2", "--database-url", url
+    )
+    assert bad.code == 1 and not (tmp_path / "x.docx").exists()
 
 
 def test_export_of_an_unknown_program(

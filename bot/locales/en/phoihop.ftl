@@ -67,7 +67,7 @@ cli-import-created = Created program { $program }: { $orgs } organizations, { $i
 cli-import-updated = Updated program { $program }: tasks added { $added }, changed { $changed }, removed { $removed }; organizations added { $orgs_added }, changed { $orgs_changed }, removed { $orgs_removed }. Every recorded report is kept.
 cli-import-unchanged = The plan of { $program } has no changes.
 cli-exported = Exported the plan of { $program } to { $path }.
-cli-export-format = Only .xlsx files can be exported, not { $path }.
+cli-export-format = Cannot export to { $path }: the file must be .xlsx (the plan, or --kind status for the status workbook), .docx (the review draft) or .png (the chart).
 cli-replayed = { $program }: recorded { $recorded } new reports, { $duplicates } already on record; { $people } people.
 cli-document-error = Cannot use { $path }: { $count } problems. Nothing was changed.
 cli-issue-line = • { $where }: { $message }
@@ -169,3 +169,11 @@ cli-run-no-token =
         TELEGRAM_BOT_TOKEN=123456:ABC... phoihop run
     To try phoihop without Telegram: phoihop demo
 cli-run-starting = phoihop is running (database { $url }, Bot API { $api }). Press Ctrl+C to stop.
+
+## Exporting documents
+
+cli-help-export-kind = document: plan (the plan, .xlsx), status (status workbook, .xlsx), review (review report draft, .docx), chart (status chart, .png); by default from the file's extension
+cli-help-period = the reporting period of the review draft (its code, e.g. 6T-2019)
+cli-exported-status = Wrote the status workbook of { $program } as of { $date } to { $path }.
+cli-exported-review = Wrote the review report draft of { $program } as of { $date } to { $path }.
+cli-exported-chart = Wrote the status chart of { $program } as of { $date } to { $path }.

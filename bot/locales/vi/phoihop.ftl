@@ -67,7 +67,7 @@ cli-import-created = Đã tạo chương trình { $program }: { $orgs } cơ quan
 cli-import-updated = Đã cập nhật chương trình { $program }: nhiệm vụ thêm { $added }, sửa { $changed }, bỏ { $removed }; cơ quan thêm { $orgs_added }, sửa { $orgs_changed }, bỏ { $orgs_removed }. Mọi báo cáo đã ghi được giữ nguyên.
 cli-import-unchanged = Kế hoạch { $program } không có gì thay đổi.
 cli-exported = Đã xuất kế hoạch { $program } ra tệp { $path }.
-cli-export-format = Chỉ xuất được tệp .xlsx, không phải { $path }.
+cli-export-format = Không xuất được ra { $path }: tệp phải là .xlsx (kế hoạch, hoặc --kind status cho bảng tình hình), .docx (dự thảo báo cáo) hoặc .png (biểu đồ).
 cli-replayed = { $program }: đã ghi { $recorded } báo cáo mới, { $duplicates } báo cáo đã có từ trước; { $people } người.
 cli-document-error = Không dùng được { $path }: { $count } lỗi. Chưa có gì thay đổi.
 cli-issue-line = • { $where }: { $message }
@@ -169,3 +169,11 @@ cli-run-no-token =
         TELEGRAM_BOT_TOKEN=123456:ABC... phoihop run
     Muốn xem thử không cần Telegram: phoihop demo
 cli-run-starting = phoihop đang chạy (cơ sở dữ liệu { $url }, Bot API { $api }). Nhấn Ctrl+C để dừng.
+
+## Xuất tài liệu
+
+cli-help-export-kind = loại tài liệu: plan (kế hoạch, .xlsx), status (bảng tình hình, .xlsx), review (dự thảo báo cáo sơ kết/tổng kết, .docx), chart (biểu đồ, .png); mặc định theo đuôi tệp
+cli-help-period = kỳ báo cáo của dự thảo báo cáo (mã kỳ, ví dụ 6T-2019)
+cli-exported-status = Đã xuất bảng tình hình { $program } tính đến ngày { $date } ra tệp { $path }.
+cli-exported-review = Đã xuất dự thảo báo cáo { $program } tính đến ngày { $date } ra tệp { $path }.
+cli-exported-chart = Đã xuất biểu đồ tình hình { $program } tính đến ngày { $date } ra tệp { $path }.
