@@ -10,6 +10,7 @@ part and the peak RSS. Target: ≤ 5 s.
     .venv/bin/python bench/bench_review.py                   # full size, SQLite
     .venv/bin/python bench/bench_review.py --tasks 10000 --reports 100000
     .venv/bin/python bench/bench_review.py --setup-only --keep   # only build the database
+    .venv/bin/python bench/bench_review.py --keep --date 2019-06-30   # a past date (replayed)
 
 The database file is deleted at the end unless --keep.
 """
@@ -122,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3, help="timed runs (after 1 warm-up)")
+    parser.add_argument(
+        "--date", type=date.fromisoformat, default=TODAY,
+        help="as of this date (default 2019-12-31, after the last report: 'today')",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     parser.add_argument("--setup-only", action="store_true", help="only build the database")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -145,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         command = [
             sys.executable, str(Path(__file__).resolve()), "--child", "--url", url,
-            "--as-of", TODAY.isoformat(), "--runs", str(args.runs + 1),
+            "--as-of", args.date.isoformat(), "--runs", str(args.runs + 1),
             "--out", str(DATA / "review-bench.docx"),
         ]  # fmt: skip
         proc = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -164,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
 def report(result: dict[str, Any], args: argparse.Namespace) -> None:
     """Print each timed run (the first one is the warm-up) and the verdict."""
     print(
-        f"review .docx, {args.tasks:,} tasks, {args.reports:,} reports, SQLite, as of {TODAY}: "
+        f"review .docx, {args.tasks:,} tasks, {args.reports:,} reports, SQLite, "
+        f"as of {args.date}: "
         f"{result['rows']:,} appendix rows, {result['size_mb']:.1f} MB"
     )
     timed = result["runs"][1:] or result["runs"]
