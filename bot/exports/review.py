@@ -171,12 +171,23 @@ def _sub_heading(doc: Any, text: str) -> Any:
 
 
 def _no_borders(table: Any) -> None:
+    """No borders around or inside the table (the heading and the signature block)."""
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    props = table._tbl.tblPr
+    # The schema's order: tblBorders comes before these.
+    later = [props.find(qn(f"w:{name}")) for name in _AFTER_BORDERS]
+    successor = next((element for element in later if element is not None), None)
+    if successor is None:
+        props.append(borders)
+    else:
+        successor.addprevious(borders)
+
+
+_AFTER_BORDERS = ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
 
 
 def _cell(table: Any, row: int, col: int, width_cm: float) -> Any:
