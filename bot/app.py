@@ -44,6 +44,7 @@ COMMANDS = (
     ("khokhan", "issue", requests.difficulty_command),
     ("tinhhinh", "status", status.status_command),
     ("quahan", "overdue", status.overdue_command),
+    ("xuat", "export", status.export_command),
     ("ngonngu", "lang", onboarding.language),
     ("moi", "invite", onboarding.invite),
 )

@@ -4,13 +4,15 @@ program's headline; the committee's group gets counts only."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ContextTypes
 
 from bot import keyboards as kb
 from bot.chat import Who, esc, local_day, reply, services, who
+from bot.exports.documents import KINDS, Kind, file_name, write_document
 from bot.i18n import Translator
 from bot.render import (
     status_heading,
@@ -179,3 +181,57 @@ async def section_pressed(
     ]
     await query.answer()
     await reply(update, esc("\n".join(lines)))
+
+
+_EXPORT_WORDS: dict[str, Kind] = {"xlsx": "status", "docx": "review", "png": "chart"}
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/xuat [xlsx|docx|png] [date | period]`: the review documents, sent as files, to the
+    committee's leaders and secretariat in a private chat."""
+    me = who(update, context)
+    member = me.member
+    if member is None:
+        await reply(update, me.t("chat-join-how"))
+        return
+    if not me.private or not member.leading:
+        await reply(update, me.t("chat-export-not-allowed"))
+        return
+    svc = services(context)
+    today = local_day(svc.clock(), member)
+    kinds: list[Kind] = []
+    as_of, period = today, None
+    for word in context.args or []:
+        lowered = word.lower().lstrip(".")
+        if lowered in _EXPORT_WORDS:
+            kinds.append(_EXPORT_WORDS[lowered])
+            continue
+        with svc.db.read() as s:
+            end = period_end(session=s, program_id=member.program_id, code=word)
+        if end is not None:
+            as_of, period = min(end, today), word.upper()
+            continue
+        try:
+            as_of = parse_date(word, today=today)
+        except VietnameseParseError:
+            await reply(update, me.t("chat-export-usage"))
+            return
+    chat = update.effective_chat
+    assert chat is not None
+    for kind in kinds or list(KINDS):
+        buffer = io.BytesIO()
+        with svc.db.read() as s:
+            write_document(
+                session=s,
+                kind=kind,
+                program_code=member.program_code,
+                as_of=as_of,
+                t=me.t,
+                path_or_stream=buffer,
+                period_code=period,
+            )
+        buffer.seek(0)
+        await chat.send_document(
+            InputFile(buffer, filename=file_name(kind, member.program_code, as_of)),
+            caption=me.t(f"chat-export-{kind}", date=as_of.strftime("%d/%m/%Y")),
+        )

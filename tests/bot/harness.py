@@ -111,6 +111,8 @@ class OfflineRequest(BaseRequest):
     order: list[Sent] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    # Files sent: (chat id, file name, content).
+    files: list[tuple[int, str, bytes]] = field(default_factory=list)
     _next_id: int = 1000
 
     async def initialize(self) -> None:
@@ -127,8 +129,13 @@ class OfflineRequest(BaseRequest):
         self, url: str, method: str, request_data: RequestData | None = None, **_: Any
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data is not None else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data is not None else {}
         self.calls.append((name, params))
+        if request_data is not None and request_data.contains_files:
+            for part in request_data.multipart_data.values():
+                filename, content = part[0], part[1]
+                data = content if isinstance(content, bytes) else content.read()
+                self.files.append((int(params["chat_id"]), str(filename), data))
         try:
             result = self._answer(name, params)
         except BadRequestError as exc:

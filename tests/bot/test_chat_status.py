@@ -3,6 +3,8 @@ buttons, an officer's own view, counts only in the group, and who may see what."
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from bot.i18n import translator
@@ -99,3 +101,49 @@ async def test_strangers_only_learn_how_to_join(sample_db: Database) -> None:
     async with chat_with(sample_db, NOW) as chat:
         for text in ("/tinhhinh", "/quahan", "/status", "/overdue"):
             assert (await chat.say(555, text)).text == vi("chat-join-how")
+
+
+async def test_the_chair_gets_the_three_documents_as_files(sample_db: Database) -> None:
+    """/xuat sends the status workbook, the review draft and the chart, as of today or a date;
+    each holds the sample's figures."""
+    import docx
+    import openpyxl
+
+    async with chat_with(sample_db, NOW) as chat:
+        sent = await chat.send(CHAIR, "/xuat")
+        only = await chat.send(SECRETARY, "/export png 31/3")
+        bad = await chat.say(CHAIR, "/xuat abc")
+    assert [m.text for m in sent] == [
+        vi("chat-export-status", date="14/06/2019"),
+        vi("chat-export-review", date="14/06/2019"),
+        vi("chat-export-chart", date="14/06/2019"),
+    ]
+    files = {name: data for chat_id, name, data in chat.request.files if chat_id == CHAIR}
+    assert sorted(files) == [
+        "bao-cao_CTPH-2019_2019-06-14.docx",
+        "bieu-do_CTPH-2019_2019-06-14.png",
+        "tinh-hinh_CTPH-2019_2019-06-14.xlsx",
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(files["tinh-hinh_CTPH-2019_2019-06-14.xlsx"]))
+    cells = {
+        str(c)
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    }
+    assert any("24/37" in c for c in cells)
+    review = docx.Document(io.BytesIO(files["bao-cao_CTPH-2019_2019-06-14.docx"]))
+    assert "24/37" in "\n".join(p.text for p in review.paragraphs)
+    assert [m.text for m in only] == [vi("chat-export-chart", date="31/03/2019")]
+    assert bad.text == vi("chat-export-usage")
+
+
+async def test_officers_and_the_group_get_no_export(sample_db: Database) -> None:
+    """An officer cannot get the whole program's documents, nor can the group."""
+    async with chat_with(sample_db, NOW) as chat:
+        officer = await chat.send(CA, "/xuat")
+        group = await chat.send(CHAIR, "/xuat", chat_id=GROUP)
+    assert [m.text for m in officer] == [vi("chat-export-not-allowed")]
+    assert [m.text for m in group] == [vi("chat-export-not-allowed")]
+    assert chat.request.files == []
