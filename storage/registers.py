@@ -242,6 +242,15 @@ def _build(
     ):  # fmt: skip
         parts[task_id][ind_id].append((org_id, milli, qualifier))
 
+    decimals: dict[int, Decimal] = {}
+
+    def value(milli: int) -> Decimal:
+        # Figures recur (many tasks report 1, 10, 100 ...): each is converted once per chunk.
+        result = decimals.get(milli)
+        if result is None:
+            result = decimals[milli] = from_milli(milli)
+        return result
+
     out: list[RegisterTask] = []
     for n, r in enumerate(rows, start=start + 1):
         own_targets, own_parts = targets.get(r.id, {}), parts.get(r.id, {})
@@ -254,7 +263,7 @@ def _build(
             given = sorted(own_parts.get(ind_id, ()), key=lambda p: org_rank.get(p[0], 0))
             total = (
                 Amount(
-                    from_milli(sum(milli for _, milli, _ in given)),
+                    value(sum(milli for _, milli, _ in given)),
                     sum_qualifier(q for _, _, q in given),
                 )
                 if given
@@ -264,10 +273,10 @@ def _build(
                 RegisterIndicator(
                     indicator=code,
                     unit=unit,
-                    target=None if target is None else from_milli(target),
+                    target=None if target is None else value(target),
                     total=total,
                     by_org=tuple(
-                        (code_of[org], Amount(from_milli(milli), q)) for org, milli, q in given
+                        (code_of[org], Amount(value(milli), q)) for org, milli, q in given
                     ),
                 )
             )

@@ -13,8 +13,9 @@ import pytest
 from bot.exports.status_workbook import write_status_workbook
 from bot.i18n import translator
 from storage.database import Database
-from storage.registers import task_register
-from storage.summaries import program_status
+from storage.registers import RegisterTask, TaskRegister, task_register
+from storage.rules import Status
+from storage.summaries import ProgramStatus, program_status
 
 from ..conftest import SAMPLE_AS_OF
 
@@ -125,6 +126,8 @@ def test_organization_sheets(book: Any) -> None:
     assert hnd["CT01"]["Vai trò"] == "Phối hợp"
     assert hnd["CT01"]["Số liệu của cơ quan"] == "22 hội nghị; 6.150 lượt người"
     assert hnd["CT05"]["Vai trò"] == "Chủ trì"
+    assert hnd["CT03"]["Vai trò"] == "Phối hợp"  # named partner, nothing reported yet
+    assert "CT07" not in hnd  # open to all, and HND has reported nothing on it
 
 
 def test_indicators_sheet(book: Any) -> None:
@@ -159,3 +162,33 @@ def test_english_and_organization_view(sample_db: Database, tmp_path: Path) -> N
     assert view.sheetnames == ["Tổng hợp", "Danh mục nhiệm vụ", "HND", "Chỉ tiêu theo cơ quan"]
     assert all(r["Mã"] for r in table(view["Danh mục nhiệm vụ"]))
     assert date(2019, 6, 14)  # as-of date of the view
+
+
+def test_text_is_escaped_and_sheet_names_valid(tmp_path: Path) -> None:
+    """Titles with XML's special characters survive; organization codes that are not valid
+    sheet names are made valid and unique."""
+    task = RegisterTask(
+        number=1, code="X1", kind="registered", title='A & B <c> "d"\x07', lead="A/B",
+        partners=("C",), partners_all=False, original_due=None, deadline=date(2019, 12, 31),
+        due=date(2019, 12, 31), status=Status.IN_PROGRESS, done_on=None, days_late=0,
+        counts_toward=None, indicators=(),
+    )  # fmt: skip
+    register = TaskRegister(
+        program="P", title="T & U", as_of=date(2019, 6, 14), org=None,
+        organizations=(("A/B", "a"), ("A-B", "b"), ("Tổng hợp", "c")), tasks=[task],
+    )  # fmt: skip
+    status = ProgramStatus(
+        program="P", title="T & U", timezone="Asia/Ho_Chi_Minh", as_of=date(2019, 6, 14),
+        org=None, kinds={}, organizations=[], overdue=[], upcoming=[], task_totals=[],
+        program_totals=[],
+    )  # fmt: skip
+    path = tmp_path / "x.xlsx"
+    write_status_workbook(status, register, translator("vi"), path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "Tổng hợp", "Danh mục nhiệm vụ", "A-B", "A-B (2)", "Tổng hợp (2)", "Chỉ tiêu theo cơ quan",
+    ]  # fmt: skip
+    row = table(book["Danh mục nhiệm vụ"])[0]
+    assert row["Nội dung nhiệm vụ"] == 'A & B <c> "d"'
+    assert row["Thời hạn"] == "Thường xuyên"
+    assert table(book["A-B"], header_row=2)[0]["Mã"] == "X1"

@@ -14,6 +14,7 @@ xlsx-kinds-title = By kind of task
 xlsx-orgs-title = By lead organization (registered tasks)
 xlsx-overdue-title = Overdue tasks ({ $count })
 xlsx-overdue-none = No overdue tasks.
+xlsx-overdue-more = … and { $count } more overdue tasks: see the «{ $sheet }» sheet.
 xlsx-totals-title = Program totals
 xlsx-totals-none = No figures yet.
 xlsx-due-rate = { $done }/{ $due } ({ $percent }%)

@@ -14,6 +14,7 @@ xlsx-kinds-title = Kết quả theo loại nhiệm vụ
 xlsx-orgs-title = Theo cơ quan chủ trì (nhiệm vụ đăng ký chủ trì)
 xlsx-overdue-title = Nhiệm vụ quá hạn chưa hoàn thành ({ $count })
 xlsx-overdue-none = Không có nhiệm vụ quá hạn.
+xlsx-overdue-more = … và { $count } nhiệm vụ quá hạn khác: xem trang «{ $sheet }».
 xlsx-totals-title = Tổng hợp kết quả toàn chương trình
 xlsx-totals-none = Chưa có số liệu.
 xlsx-due-rate = { $done }/{ $due } ({ $percent }%)
