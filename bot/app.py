@@ -87,7 +87,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reporting.correct_pressed(update, context, press)
     elif press.kind == "x":
         await requests.extension_decided(update, context, press)
-    elif press.kind == "s":
+    elif press.kind in ("s", "q", "w"):
         await status.section_pressed(update, context, press)
     elif press.kind == "l":
         await onboarding.language_pressed(update, context, press.args[0])

@@ -34,6 +34,9 @@ _GRAMMAR: dict[str, re.Pattern[str]] = {
     "l": re.compile(r"l:(vi|en)"),
     # a section of the status as of a day: overdue, upcoming, indicators, organizations
     "s": re.compile(r"s:(o|u|i|g):(\d{8})"),
+    # the status as of a period's end; one organization's view as of a day
+    "q": re.compile(r"q:(\d{1,12})"),
+    "w": re.compile(r"w:(\d{1,12}):(\d{8})"),
 }
 
 

@@ -25,7 +25,7 @@ from bot.render import (
 from storage.errors import OperationError
 from storage.summaries import ProgramStatus, program_status
 from storage.vietnamese import VietnameseParseError, parse_date
-from storage.worklists import period_end
+from storage.worklists import period_end, program_periods
 
 LIST_LIMIT = 60
 SECTIONS = {
@@ -61,7 +61,10 @@ def brief(status: ProgramStatus, t: Translator) -> str:
     return esc("\n".join(lines))
 
 
-def drill_buttons(t: Translator, as_of: date) -> InlineKeyboardMarkup:
+def drill_buttons(
+    t: Translator, as_of: date, periods: list[tuple[int, str, date]]
+) -> InlineKeyboardMarkup:
+    """Overdue, upcoming, indicators, organizations; then the program's periods."""
     day = as_of.strftime("%Y%m%d")
     return kb.keyboard(
         [
@@ -72,7 +75,22 @@ def drill_buttons(t: Translator, as_of: date) -> InlineKeyboardMarkup:
             kb.button(t("chat-status-button-indicators"), "s", "i", day),
             kb.button(t("chat-status-button-orgs"), "s", "g", day),
         ],
+        [kb.button(f"🗓 {code}", "q", period_id) for period_id, code, _ in periods[:4]],
     )
+
+
+def _periods(context: ContextTypes.DEFAULT_TYPE, me: Who) -> list[tuple[int, str, date]]:
+    assert me.member is not None
+    with services(context).db.read() as s:
+        return program_periods(session=s, program_id=me.member.program_id)
+
+
+def org_view(status: ProgramStatus, t: Translator) -> str:
+    """One organization's view: its tasks four ways, what it has overdue, its figures."""
+    name = next((o.name for o in status.organizations if o.code == status.org), status.org)
+    lines = status_heading(status, t, org_name=name) + status_kinds(status, t)
+    lines += ["", *status_overdue(status, t), "", *status_totals(status, t)]
+    return esc("\n".join(lines))
 
 
 async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,18 +134,9 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, me.t(f"op-{exc.code}", **exc.params))
         return
     if org is not None:
-        name = next((o.name for o in status.organizations if o.code == org), org)
-        text = "\n".join(
-            status_heading(status, me.t, org_name=name)
-            + status_kinds(status, me.t)
-            + [""]
-            + status_overdue(status, me.t)
-            + [""]
-            + status_totals(status, me.t)
-        )
-        await reply(update, esc(text))
+        await reply(update, org_view(status, me.t))
         return
-    await reply(update, brief(status, me.t), drill_buttons(me.t, as_of))
+    await reply(update, brief(status, me.t), drill_buttons(me.t, as_of, _periods(context, me)))
 
 
 async def _officer_view(
@@ -172,15 +181,46 @@ async def section_pressed(
     if me.member is None or not me.member.leading or not me.private:
         await query.answer(me.t("chat-status-not-allowed"), show_alert=True)
         return
-    section, day = press.args
+    assert me.member is not None
+    member = me.member
+    await query.answer()
+    if press.kind == "q":
+        with services(context).db.read() as s:
+            periods = program_periods(session=s, program_id=member.program_id)
+        end = next((e for pid, _, e in periods if pid == press.number()), None)
+        if end is None:
+            await reply(update, me.t("op-stale_button"))
+            return
+        as_of = min(end, local_day(services(context).clock(), member))
+        status = _status(me, context, as_of, None)
+        await reply(update, brief(status, me.t), drill_buttons(me.t, as_of, periods))
+        return
+    day = press.args[-1]
     as_of = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    if press.kind == "w":
+        orgs = services(context).vocabulary(member).org_ids
+        code = next((c for c, i in orgs.items() if i == press.number()), None)
+        if code is None:
+            await reply(update, me.t("op-stale_button"))
+            return
+        await reply(update, org_view(_status(me, context, as_of, code), me.t))
+        return
+    section = press.args[0]
     status = _status(me, context, as_of, None)
     lines = [
         me.t("status-as-of", date=as_of.strftime("%d/%m/%Y")),
         *SECTIONS[section](status, me.t),
     ]
-    await query.answer()
-    await reply(update, esc("\n".join(lines)))
+    markup = None
+    if section == "g":
+        orgs = services(context).vocabulary(member).org_ids
+        buttons = [
+            kb.button(o.code, "w", orgs[o.code], day)
+            for o in status.organizations
+            if o.code in orgs
+        ]
+        markup = kb.keyboard(*kb.rows(buttons, 4))
+    await reply(update, esc("\n".join(lines)), markup)
 
 
 _EXPORT_WORDS: dict[str, Kind] = {"xlsx": "status", "docx": "review", "png": "chart"}

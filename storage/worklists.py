@@ -315,3 +315,14 @@ def period_end(*, session: Session, program_id: int, code: str) -> date | None:
         )
         .scalar()
     )
+
+
+def program_periods(*, session: Session, program_id: int) -> list[tuple[int, str, date]]:
+    """The program's active periods (id, code, end), in plan order."""
+    p = table(Period)
+    rows = session.connection().execute(
+        sa.select(p.c.id, p.c.code, p.c.end)
+        .where(p.c.program_id == program_id, p.c.active)
+        .order_by(p.c.position, p.c.id)
+    )
+    return [(r.id, r.code, r.end) for r in rows]

@@ -27,7 +27,8 @@ async def test_the_chair_gets_the_brief_summary_with_buttons(sample_db: Database
     assert "• quá hạn chưa hoàn thành: 3 (R09, R27, R33)" in lines
     assert "• tỷ lệ hoàn thành trên số nhiệm vụ đã đến hạn: 24/27 (88,9%)" in lines
     assert lines[-1] == vi("chat-status-attention", overdue=4, upcoming=0)
-    assert reply.button_data() == [f"s:{s}:20190614" for s in "ouig"]
+    periods = ["q:1", "q:2"]
+    assert reply.button_data() == [*(f"s:{s}:20190614" for s in "ouig"), *periods]
 
 
 async def test_drill_down_sections(sample_db: Database) -> None:
@@ -147,3 +148,23 @@ async def test_officers_and_the_group_get_no_export(sample_db: Database) -> None
     assert [m.text for m in officer] == [vi("chat-export-not-allowed")]
     assert [m.text for m in group] == [vi("chat-export-not-allowed")]
     assert chat.request.files == []
+
+
+async def test_one_organization_and_another_period_by_buttons(sample_db: Database) -> None:
+    """From the organizations' list, an organization's view; a period's button, the status at
+    its end (not after today)."""
+    async with chat_with(sample_db, NOW) as chat:
+        brief = await chat.say(CHAIR, "/tinhhinh")
+        orgs = (await chat.press(CHAIR, "s:g:20190614", brief))[-1]
+        hnd = orgs.find_button("HND")
+        assert hnd.startswith("w:") and hnd.endswith(":20190614")
+        view = (await chat.press(CHAIR, hnd, orgs))[-1]
+        period = (await chat.press(CHAIR, brief.find_button("6T-2019"), brief))[-1]
+        await chat.press(CA, hnd, orgs)
+        refused = chat.last_answer()["text"]
+    assert "Phần việc của HND (Hội Nông dân tỉnh)" in view.text
+    assert (
+        "• CT05 Chuyển giao KHKT trồng trọt, chăn nuôi: 420 buổi, 33.000 lượt người" in view.text
+    )
+    assert "Tính đến ngày 14/06/2019" in period.text and HEADLINE in period.text
+    assert refused == vi("chat-status-not-allowed")

@@ -39,7 +39,7 @@ def test_the_longest_callback_data_fits_in_64_bytes(kind: str, args: tuple[objec
         "d:1:ABCDEF:ok",
         "r:-1",
         "r:1:2",
-        "q:1",
+        "z:1",
         "l:fr",
         "r:1\n",
         "i:1",
