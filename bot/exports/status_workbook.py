@@ -43,6 +43,7 @@ INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
 SHEET_NAME_LIMIT = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+ESCAPE_CACHE_SIZE = 20_000
 ROW = "\x00"  # the row number in cells made before their row
 _EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 # XML's special characters, and those XML 1.0 cannot hold (control characters other than
@@ -96,9 +97,11 @@ class _Sheet:
         widths: Sequence[float],
         header_row: int | None,
         cache: dict[str, str],
+        batch: int = 2000,
     ) -> None:
         self.cache = cache
         self.out = out
+        self.batch = batch  # rows kept before they are written out
         self.row = 0
         self.buffer: list[str] = []
         cols = "".join(
@@ -125,7 +128,7 @@ class _Sheet:
         self.row += 1
         r = str(self.row)
         self.buffer.append(f'<row r="{r}">{self.cells(values, 0, r)}</row>')
-        if len(self.buffer) >= 2000:
+        if len(self.buffer) >= self.batch:
             self.flush()
 
     def append_parts(self, parts: Sequence[str]) -> None:
@@ -133,7 +136,7 @@ class _Sheet:
         self.row += 1
         r = str(self.row)
         self.buffer.append(f'<row r="{r}">{"".join(p.replace(ROW, r) for p in parts)}</row>')
-        if len(self.buffer) >= 2000:
+        if len(self.buffer) >= self.batch:
             self.flush()
 
     def cells(self, values: Sequence[object], start: int, r: str) -> str:
@@ -170,9 +173,11 @@ class _Sheet:
 
     def escaped(self, text: str) -> str:
         """`text` as XML character data (without the characters XML cannot hold); the texts
-        that recur (kinds, statuses, titles on several sheets) are escaped once."""
+        that recur (kinds, statuses, organization codes) are escaped once, in a bounded cache."""
         result = self.cache.get(text)
         if result is None:
+            if len(self.cache) >= ESCAPE_CACHE_SIZE:
+                self.cache.clear()  # bounded memory: what recurs is soon there again
             escaped = text.translate(_XML_ESCAPES)
             # The same object when nothing changed: the cache then costs only its entry.
             result = self.cache[text] = text if escaped == text else escaped
@@ -287,7 +292,8 @@ class _Writer:
         if aside:
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close_aside
             self.aside.append((index, spool))
-            return _Sheet(spool, widths, header_row, self.escaped)
+            # Many are filled at once: each keeps few rows in memory.
+            return _Sheet(spool, widths, header_row, self.escaped, batch=50)
         self.close_current()
         self.out = self.zf.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
         self.current = _Sheet(self.out, widths, header_row, self.escaped)
