@@ -192,3 +192,19 @@ def test_text_is_escaped_and_sheet_names_valid(tmp_path: Path) -> None:
     assert row["Nội dung nhiệm vụ"] == 'A & B <c> "d"'
     assert row["Thời hạn"] == "Thường xuyên"
     assert table(book["A-B"], header_row=2)[0]["Mã"] == "X1"
+
+
+def test_summary_with_cut_lists(sample_db: Database) -> None:
+    """Given a status whose lists are cut (as the chat asks for them), the summary says how
+    many overdue tasks are left out and where they all are; the tasks sheet has them all."""
+    with sample_db.read() as session:
+        status = program_status(session=session, program_code=PROGRAM, as_of=SAMPLE_AS_OF, limit=2)
+        register = task_register(session=session, program_code=PROGRAM, as_of=SAMPLE_AS_OF)
+    stream = io.BytesIO()
+    write_status_workbook(status, register, translator("vi"), stream)
+    book = openpyxl.load_workbook(stream)
+    texts = [r[0] for r in rows(book["Tổng hợp"])]
+    assert "Nhiệm vụ quá hạn chưa hoàn thành (4)" in texts
+    assert "… và 2 nhiệm vụ quá hạn khác: xem trang «Danh mục nhiệm vụ»." in texts
+    overdue = [r for r in table(book["Danh mục nhiệm vụ"]) if r["Số ngày quá hạn"] == 14]
+    assert len(overdue) == 4
