@@ -121,12 +121,13 @@ def render_chart(data: ChartData, t: Translator, path_or_stream: str | Path | IO
     ax.spines[["top", "right"]].set_visible(False)
     if not orgs:
         ax.text(0.5, 0.5, t("chart-empty"), ha="center", va="center", transform=ax.transAxes)
-    fig.suptitle(
-        t("chart-title", program=data.program)
-        + "\n"
-        + t("chart-as-of", date=date_text(t, data.as_of)),
-        fontsize=13,
-    )
+    title = [
+        t("chart-title", program=data.program),
+        t("chart-as-of", date=date_text(t, data.as_of)),
+    ]
+    if len(orgs) < len(data.organizations):
+        title.append(t("chart-cut", shown=len(orgs), total=len(data.organizations)))
+    fig.suptitle("\n".join(title), fontsize=13)
     ax.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.9 / height), ncols=2, fontsize=10,
         frameon=False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.exports.chart import STATUS_ORDER, ChartData, render_chart, status_chart
+from bot.exports.chart import MAX_BARS, STATUS_ORDER, ChartData, render_chart, status_chart
 from bot.i18n import translator
 from storage.database import Database
 from storage.registers import task_register
@@ -66,6 +66,17 @@ def test_empty_chart() -> None:
 
     stream = io.BytesIO()
     render_chart(ChartData("X", date(2019, 1, 1), (), ()), translator("vi"), stream)
+    assert stream.getvalue().startswith(PNG_MAGIC)
+
+
+def test_many_organizations_cut_to_the_largest() -> None:
+    """Past MAX_BARS organizations, the chart draws those with the most tasks."""
+    from datetime import date
+
+    orgs = tuple(f"O{n}" for n in range(MAX_BARS + 10))
+    counts = tuple((n, 0, 1, 0) for n in range(len(orgs)))
+    stream = io.BytesIO()
+    render_chart(ChartData("X", date(2019, 1, 1), orgs, counts), translator("en"), stream)
     assert stream.getvalue().startswith(PNG_MAGIC)
 
 

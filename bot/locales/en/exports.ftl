@@ -66,4 +66,5 @@ xlsx-value-separator = { "; " }
 chart-title = { $program }: registered tasks by lead organization
 chart-as-of = As of { $date }
 chart-axis = Registered tasks led
+chart-cut = the { $shown } of { $total } organizations with the most tasks
 chart-empty = No tasks yet.

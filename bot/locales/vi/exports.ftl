@@ -66,4 +66,5 @@ xlsx-value-separator = { "; " }
 chart-title = { $program }: nhiệm vụ đăng ký chủ trì theo cơ quan
 chart-as-of = Tính đến ngày { $date }
 chart-axis = Số nhiệm vụ đăng ký chủ trì
+chart-cut = { $shown }/{ $total } cơ quan có nhiều nhiệm vụ nhất
 chart-empty = Chưa có nhiệm vụ nào.
