@@ -149,7 +149,7 @@ def task_register(
     }
     current = program.last_effective_on is None or as_of >= program.last_effective_on
     tasks: list[RegisterTask] = []
-    with _collector_paused():
+    with collector_paused():
         for chunk in _task_chunks(conn, program, as_of, current, org_id):
             tasks += _build(
                 conn, pid, as_of, current, chunk, code_of, org_rank, indicators, start=len(tasks)
@@ -165,10 +165,10 @@ def task_register(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: the register makes millions of objects and no cycles,
-    and each full collection would walk all those made so far (40% of the time at 100,000
-    tasks)."""
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: the register (and the workbook written from it) makes
+    millions of objects and no cycles, and each full collection would walk all those made so
+    far (40% of the register's time at 100,000 tasks)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -31,12 +31,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from bot.i18n import Translator
 from bot.render import date_text, number
-from storage.registers import RegisterIndicator, RegisterTask, TaskRegister
+from storage.registers import RegisterIndicator, RegisterTask, TaskRegister, collector_paused
 from storage.rules import Status, percent
 from storage.summaries import Amount, ProgramStatus
 
@@ -47,6 +47,8 @@ SHEET_NAME_LIMIT = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 ESCAPE_CACHE_SIZE = 20_000
 ROW = "\x00"  # the row number in cells made before their row
+# Texts with nothing to escape (no &, <, > nor characters XML cannot hold).
+_PLAIN = re.compile(r"[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*\Z").match
 _EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 # XML's special characters, and those XML 1.0 cannot hold (control characters other than
 # tab and newlines), which are dropped.
@@ -82,7 +84,10 @@ def write_status_workbook(
 ) -> None:
     """Write the workbook of `status` and `register` (the same program and date) to a path or
     a binary stream."""
-    with zipfile.ZipFile(path_or_stream, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with (
+        collector_paused(),
+        zipfile.ZipFile(path_or_stream, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+    ):
         writer = _Writer(zf, t)
         writer.summary(status)
         writer.tasks(register)
@@ -125,11 +130,15 @@ class _Sheet:
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
         )
 
-    def append(self, values: Sequence[object]) -> None:
-        """One row; None leaves a cell empty, `_Styled` gives a cell its format."""
+    def append(self, values: Sequence[object], more: Sequence[tuple[int, object]] = ()) -> None:
+        """One row; None leaves a cell empty, `_Styled` gives a cell its format; `more` are
+        (0-based column, value) after `values`, in column order."""
         self.row += 1
         r = str(self.row)
-        self.buffer.append(f'<row r="{r}">{self.cells(values, 0, r)}</row>')
+        cells = self.cells(values, 0, r)
+        if more:
+            cells += "".join(self.cells((value,), n, r) for n, value in sorted(more))
+        self.buffer.append(f'<row r="{r}">{cells}</row>')
         if len(self.buffer) >= self.batch:
             self.flush()
 
@@ -157,27 +166,43 @@ class _Sheet:
                 add(f'<c r="{letters[n]}{r}"><v>{value}</v></c>')
             elif kind is date:
                 add(f'<c r="{letters[n]}{r}" s="{_Style.DATE}"><v>{_serial(value)}</v></c>')  # type: ignore[arg-type]
-            else:
-                style = 0
-                if isinstance(value, _Styled):
-                    value, style = value
-                s = f' s="{style}"' if style else ""
-                if isinstance(value, str):
-                    add(f'<c r="{letters[n]}{r}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                        f"{self.escaped(value)}</t></is></c>")  # fmt: skip
-                elif isinstance(value, date):
-                    add(f'<c r="{letters[n]}{r}"{s}><v>{_serial(value)}</v></c>')
-                elif isinstance(value, bool):
-                    add(f'<c r="{letters[n]}{r}"{s} t="b"><v>{int(value)}</v></c>')
+            elif kind is _Styled:
+                value, style = cast(_Styled, value)
+                kind = type(value)
+                if not style:
+                    add(self.cell(letters[n] + r, value, 0))
+                elif kind is date:
+                    add(f'<c r="{letters[n]}{r}" s="{style}"><v>{_serial(value)}</v></c>')  # type: ignore[arg-type]
+                elif kind is int:
+                    add(f'<c r="{letters[n]}{r}" s="{style}"><v>{value}</v></c>')
+                elif kind is str:
+                    add(f'<c r="{letters[n]}{r}" s="{style}" t="inlineStr"><is><t '
+                        f'xml:space="preserve">{self.escaped(value)}</t></is></c>')  # type: ignore[arg-type]  # fmt: skip
                 else:
-                    add(f'<c r="{letters[n]}{r}"{s}><v>{value}</v></c>')
+                    add(self.cell(letters[n] + r, value, style))
+            else:
+                add(self.cell(letters[n] + r, value, 0))
         return "".join(cells)
+
+    def cell(self, ref: str, value: object, style: int) -> str:
+        """One cell of any other kind of value (bool, Decimal, a subclass)."""
+        s = f' s="{style}"' if style else ""
+        if isinstance(value, str):
+            return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                    f"{self.escaped(value)}</t></is></c>")  # fmt: skip
+        if isinstance(value, date):
+            return f'<c r="{ref}"{s}><v>{_serial(value)}</v></c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
 
     def escaped(self, text: str) -> str:
         """`text` as XML character data (without the characters XML cannot hold); the texts
         that recur (kinds, statuses, organization codes) are escaped once, in a bounded cache."""
         result = self.cache.get(text)
         if result is None:
+            if _PLAIN(text) is not None:
+                return text  # nothing to escape (most texts): not worth an entry
             if len(self.cache) >= ESCAPE_CACHE_SIZE:
                 self.cache.clear()  # bounded memory: what recurs is soon there again
             escaped = text.translate(_XML_ESCAPES)
@@ -268,6 +293,7 @@ class _Writer:
         }
         self.sheet_names: list[str] = []
         self.escaped: dict[str, str] = {}
+        self.figures: dict[tuple[Decimal, str | None, str | None], str] = {}
         self.title_rows: dict[int, int] = {}
         self.current: _Sheet | None = None
         self.out: IO[bytes] | None = None
@@ -419,15 +445,30 @@ class _Writer:
         return self.amount_text(value)
 
     def amount_text(self, value: Amount, unit: str | None = None) -> str:
-        text = number(self.t, value.value)
-        if value.qualifier is not None:
-            text = self.qualified[value.qualifier].replace("\x00", text)
-        return self.with_unit.replace("\x00", text).replace("\x01", unit) if unit else text
+        return self.figure_text(value.value, value.qualifier, unit)
+
+    def figure_text(self, value: Decimal, qualifier: str | None, unit: str | None) -> str:
+        """A figure with its qualifier and unit as text; the figures recur, so each is written
+        once, in a bounded cache (equal numbers are written alike: 1.0 as 1)."""
+        key = (value, qualifier, unit)
+        text = self.figures.get(key)
+        if text is None:
+            if len(self.figures) >= ESCAPE_CACHE_SIZE:
+                self.figures.clear()
+            text = number(self.t, value)
+            if qualifier is not None:
+                text = self.qualified[qualifier].replace("\x00", text)
+            if unit:
+                text = self.with_unit.replace("\x00", text).replace("\x01", unit)
+            self.figures[key] = text
+        return text
 
     def values_text(self, lines: Iterable[tuple[Decimal | Amount, str]]) -> str:
         """ "210 ngôi nhà; 7.050 triệu đồng"."""
+        figure = self.figure_text
         return self.value_sep.join(
-            self.amount_text(v if isinstance(v, Amount) else Amount(v), unit) for v, unit in lines
+            figure(v.value, v.qualifier, unit) if isinstance(v, Amount) else figure(v, None, unit)
+            for v, unit in lines
         )
 
     def deadline_cell(self, task: RegisterTask) -> object:
@@ -638,11 +679,8 @@ class _Writer:
                     None if total is None or total.qualifier is None
                     else self.amount_text(total, x.unit),
                 ]  # fmt: skip
-                if x.by_org:
-                    row += [None] * len(orgs)
-                    for code, a in x.by_org:
-                        row[column_of[code]] = self.amount_cell(a)
-                ws.append(row)
+                # The organizations' columns are mostly empty: only the filled ones are made.
+                ws.append(row, [(column_of[code], self.amount_cell(a)) for code, a in x.by_org])
 
 
 def _quoted(sheet: str) -> str:
