@@ -146,7 +146,7 @@ class _Sheet:
         """One row of cells made by `cells`, in which the row number is `ROW`."""
         self.row += 1
         r = str(self.row)
-        self.buffer.append(f'<row r="{r}">{"".join(p.replace(ROW, r) for p in parts)}</row>')
+        self.buffer.append(f'<row r="{r}">{"".join(parts).replace(ROW, r)}</row>')
         if len(self.buffer) >= self.batch:
             self.flush()
 
@@ -293,6 +293,7 @@ class _Writer:
         }
         self.sheet_names: list[str] = []
         self.escaped: dict[str, str] = {}
+        self.cell_rests: dict[tuple[str, str | None], str] = {}
         self.figures: dict[tuple[Decimal, str | None, str | None], str] = {}
         self.title_rows: dict[int, int] = {}
         self.current: _Sheet | None = None
@@ -615,6 +616,15 @@ class _Writer:
                 reported = {code for x in task.indicators for code, _ in x.by_org}
                 involved = (task.lead, *(reported - {task.lead}))
             shared: tuple[str, str, str] | None = None
+            # Each organization's own figures, (figure, unit) in indicator order.
+            owns: dict[str, list[tuple[Amount, str]]] = {}
+            for x in task.indicators:
+                for code, a in x.by_org:
+                    own_lines = owns.get(code)
+                    if own_lines is None:
+                        owns[code] = [(a, x.unit)]
+                    else:
+                        own_lines.append((a, x.unit))
             for org in involved:
                 target = org_sheets.get(org)
                 if target is None:
@@ -628,7 +638,8 @@ class _Writer:
                         ),
                         target.cells([result], 11, ROW),
                     )  # fmt: skip
-                own = self.own_text(task.indicators, org)
+                own_lines = owns.get(org)
+                own = self.values_text(own_lines) or None if own_lines else None
                 target.append_parts((
                     f'<c r="A{ROW}"><v>{target.row - 1}</v></c>', shared[0],
                     lead_cell if org == task.lead else partner_cell, shared[1],
@@ -648,9 +659,17 @@ class _Writer:
             text += " " + self.t("xlsx-counts-toward", task=task.counts_toward)
         return text or None
 
-    def own_text(self, lines: Sequence[RegisterIndicator], org: str) -> str | None:
-        own = [(a, x.unit) for x in lines for code, a in x.by_org if code == org]
-        return self.values_text(own) or None
+    def amount_rest(self, ws: _Sheet, value: Amount) -> str:
+        """The cell of `amount_cell(value)` after its reference (' s="2"><v>7</v></c>')."""
+        key = (str(value.value), value.qualifier)  # 1.5 and 1.50 are written differently
+        rest = self.cell_rests.get(key)
+        if rest is None:
+            if len(self.cell_rests) >= ESCAPE_CACHE_SIZE:
+                self.cell_rests.clear()
+            rest = self.cell_rests[key] = ws.cells([self.amount_cell(value)], 0, "")[
+                len('<c r="A"') :
+            ]
+        return rest
 
     def indicators(self, register: TaskRegister) -> None:
         """One row per task and indicator with figures or a target; one column per
@@ -668,6 +687,7 @@ class _Writer:
             "xlsx-col-number", "xlsx-col-task", "xlsx-col-indicator", "xlsx-col-unit",
             "xlsx-col-target", "xlsx-col-total-value", "xlsx-col-qualifier",
         ), orgs))  # fmt: skip
+        letters = _letters(7 + len(orgs))
         n = 0
         for task in register.tasks:
             for x in task.indicators:
@@ -679,8 +699,16 @@ class _Writer:
                     None if total is None or total.qualifier is None
                     else self.amount_text(total, x.unit),
                 ]  # fmt: skip
-                # The organizations' columns are mostly empty: only the filled ones are made.
-                ws.append(row, [(column_of[code], self.amount_cell(a)) for code, a in x.by_org])
+                if not x.by_org:
+                    ws.append(row)
+                    continue
+                # The organizations' columns are mostly empty: only the filled ones are made,
+                # each from the figure's cell made once (in a bounded cache).
+                more = sorted((column_of[code], a) for code, a in x.by_org)
+                ws.append_parts((
+                    ws.cells(row, 0, ROW),
+                    *(f'<c r="{letters[c]}{ROW}"{self.amount_rest(ws, a)}' for c, a in more),
+                ))  # fmt: skip
 
 
 def _quoted(sheet: str) -> str:
