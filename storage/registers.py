@@ -8,7 +8,8 @@ value. The exported workbook and chart are written from it.
 The status of each task is the same SQL as `program_status`'s (`storage.summaries._tasks`: the
 derived done state as of today, the closing report replayed for an earlier date), so the two
 always agree. Everything is read set-based: the tasks in one ordered query, and their partners,
-targets and values by chunks of task ids, never one query per task.
+targets and values by chunks of task ids (one array parameter on PostgreSQL), never one query
+per task.
 """
 
 from __future__ import annotations
