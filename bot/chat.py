@@ -203,6 +203,13 @@ async def edit_or_reply(
     await reply(update, text, markup)
 
 
+def command_text(update: Update) -> str:
+    """What follows the command in the message (`/baocao R27 LN 2100` → `R27 LN 2100`)."""
+    message = update.effective_message
+    raw = (message.text or "") if message is not None else ""
+    return first_word(raw)[1].strip()
+
+
 def first_word(text: str) -> tuple[str, str]:
     parts = text.split(maxsplit=1)
     if not parts:

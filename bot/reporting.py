@@ -21,6 +21,7 @@ from bot import keyboards as kb
 from bot.chat import (
     MESSAGE_LIMIT,
     Who,
+    command_text,
     edit_or_reply,
     esc,
     first_word,
@@ -442,37 +443,47 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     me = await _member_or_explain(update, context)
     if me is None:
         return
-    text = _command_text(update)
+    text = command_text(update)
     if text:
         await typed_report(update, context, me, text)
     else:
         await _show_tasks(update, context, me, 0, "b")
 
 
-def _command_text(update: Update) -> str:
-    message = update.effective_message
-    raw = (message.text or "") if message is not None else ""
-    parts = raw.split(maxsplit=1)
-    return parts[1].strip() if len(parts) > 1 else ""
+async def _pressed_task(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, task_id: int
+) -> tuple[Who, Member, TaskFacts] | None:
+    """The presser (bound, in private) and the task a button names; a task that is not (or no
+    longer) in their program is a stale button, said in the answer."""
+    me = await _member_or_explain(update, context)
+    if me is None:
+        return None
+    member = me.member
+    assert member is not None and update.callback_query is not None
+    with services(context).db.read() as s:
+        facts = task_facts_by_id(session=s, program_id=member.program_id, task_id=task_id)
+    if facts is None:
+        await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
+        return None
+    return me, member, facts
 
 
 async def task_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press) -> None:
     """A task button: what to report on it (an indicator, done, a note)."""
-    me = await _member_or_explain(update, context)
-    if me is None:
+    pressed = await _pressed_task(update, context, press.number())
+    if pressed is None:
         return
-    member = me.member
-    assert member is not None and update.callback_query is not None
+    me, member, facts = pressed
+    assert update.callback_query is not None
     svc = services(context)
     with svc.db.read() as s:
-        facts = task_facts_by_id(session=s, program_id=member.program_id, task_id=press.number())
-        units = svc.vocabulary(member).units
-        mine = org_tasks_one(s, member, facts) if facts else None
-    if facts is None or mine is None:
+        mine = org_tasks_one(s, member, facts)
+    if mine is None:
         await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
         return
+    vocabulary = svc.vocabulary(member)
+    units, ids = vocabulary.units, vocabulary.indicator_ids
     codes = list(dict.fromkeys([*facts.targets, *(f.indicator for f in mine.figures)]))
-    ids = services(context).vocabulary(member).indicator_ids
     buttons = [
         kb.button(f"{code} ({units.get(code, '')})", "i", facts.id, ids[code])
         for code in codes
@@ -527,18 +538,16 @@ async def indicator_chosen(
     update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press
 ) -> None:
     """An indicator button: wait for its number (0: any indicator, typed as a line)."""
-    me = await _member_or_explain(update, context)
-    if me is None:
+    pressed = await _pressed_task(update, context, press.number(0))
+    if pressed is None:
         return
-    member = me.member
-    assert member is not None and update.callback_query is not None
+    me, member, facts = pressed
+    assert update.callback_query is not None
     svc = services(context)
-    task_id, indicator_id = press.number(0), press.number(1)
-    with svc.db.read() as s:
-        facts = task_facts_by_id(session=s, program_id=member.program_id, task_id=task_id)
-        units = svc.vocabulary(member).units
-    ids = {v: k for k, v in services(context).vocabulary(member).indicator_ids.items()}
-    if facts is None or (indicator_id and indicator_id not in ids):
+    indicator_id = press.number(1)
+    units = svc.vocabulary(member).units
+    ids = {v: k for k, v in svc.vocabulary(member).indicator_ids.items()}
+    if indicator_id and indicator_id not in ids:
         await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
         return
     if indicator_id == 0:
@@ -566,17 +575,10 @@ async def indicator_chosen(
 
 async def done_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press) -> None:
     """The "done" button: a completion as of today, read back."""
-    me = await _member_or_explain(update, context)
-    if me is None:
+    pressed = await _pressed_task(update, context, press.number())
+    if pressed is None:
         return
-    member = me.member
-    assert member is not None
-    with services(context).db.read() as s:
-        facts = task_facts_by_id(session=s, program_id=member.program_id, task_id=press.number())
-    if facts is None:
-        assert update.callback_query is not None
-        await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
-        return
+    me, member, facts = pressed
     day = local_day(services(context).clock(), member)
     await _draft_report(
         update,
@@ -593,17 +595,12 @@ async def done_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
 
 async def note_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press) -> None:
     """The "note" button: wait for the note's text."""
-    me = await _member_or_explain(update, context)
-    if me is None:
+    pressed = await _pressed_task(update, context, press.number())
+    if pressed is None:
         return
-    member = me.member
-    assert member is not None and update.callback_query is not None
+    me, member, facts = pressed
+    assert update.callback_query is not None
     svc = services(context)
-    with svc.db.read() as s:
-        facts = task_facts_by_id(session=s, program_id=member.program_id, task_id=press.number())
-    if facts is None:
-        await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
-        return
     svc.db.run_write(
         lambda s: set_step(
             session=s,
@@ -850,7 +847,7 @@ async def correct_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     me = await _member_or_explain(update, context)
     if me is None:
         return
-    text = _command_text(update)
+    text = command_text(update)
     code, rest = first_word(text)
     if not code:
         await reply(update, me.t("chat-correct-usage"))

@@ -14,7 +14,17 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import keyboards as kb
-from bot.chat import Who, edit_or_reply, esc, message_day, reply, services, source_key, who
+from bot.chat import (
+    Who,
+    command_text,
+    edit_or_reply,
+    esc,
+    message_day,
+    reply,
+    services,
+    source_key,
+    who,
+)
 from bot.i18n import translator
 from bot.render import date_text
 from bot.reporting import STEP_DIFFICULTY, _member_or_explain, refusal, short
@@ -244,10 +254,7 @@ async def difficulty_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     member = me.member
     assert member is not None
-    message = update.effective_message
-    raw = (message.text or "") if message is not None else ""
-    parts = raw.split(maxsplit=1)
-    text = parts[1].strip() if len(parts) > 1 else ""
+    text = command_text(update)
     if text:
         await record_difficulty_text(update, context, me, text)
         return
