@@ -509,11 +509,15 @@ async def task_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
 
 def org_tasks_one(s: Any, member: Member, facts: TaskFacts) -> OrgTask | None:
     """The task as it appears in the organization's work list (None: not its task)."""
-    for task in org_tasks(
-        session=s, program_id=member.program_id, org_id=member.org_id, as_of=facts.deadline
-    ):
-        if task.id == facts.id:
-            return task
+    found = org_tasks(
+        session=s,
+        program_id=member.program_id,
+        org_id=member.org_id,
+        as_of=facts.deadline,
+        task_id=facts.id,
+    )
+    if found:
+        return found[0]
     return None if not member.leading else _as_org_task(facts)
 
 

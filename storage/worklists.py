@@ -133,9 +133,12 @@ def task_facts(*, session: Session, program_id: int, code: str) -> TaskFacts | N
     )
 
 
-def org_tasks(*, session: Session, program_id: int, org_id: int, as_of: date) -> list[OrgTask]:
+def org_tasks(
+    *, session: Session, program_id: int, org_id: int, as_of: date, task_id: int | None = None
+) -> list[OrgTask]:
     """The tasks the organization leads or partners on, most urgent first: overdue (most days
-    late first), in progress (nearest deadline first), then done."""
+    late first), in progress (nearest deadline first), then done. With `task_id`, only that
+    task (if it is the organization's)."""
     t, p, tp, i = table(Task), table(Period), table(TaskPartner), table(Indicator)
     cv, tt = table(CurrentValue), table(TaskTarget)
     program = session.get(Program, program_id)
@@ -162,6 +165,7 @@ def org_tasks(*, session: Session, program_id: int, org_id: int, as_of: date) ->
         )
         .outerjoin(p, p.c.id == t.c.period_id)
         .where(t.c.program_id == program_id, t.c.active, involved)
+        .where(t.c.id == task_id if task_id is not None else sa.true())
         .order_by(t.c.position, t.c.id)
     ).all()
     ids = [r.id for r in rows]
