@@ -477,7 +477,7 @@ async def task_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     assert update.callback_query is not None
     svc = services(context)
     with svc.db.read() as s:
-        mine = org_tasks_one(s, member, facts)
+        mine = org_tasks_one(s, member, facts, local_day(svc.clock(), member))
     if mine is None:
         await update.callback_query.answer(me.t("op-stale_button"), show_alert=True)
         return
@@ -507,13 +507,13 @@ async def task_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     )
 
 
-def org_tasks_one(s: Any, member: Member, facts: TaskFacts) -> OrgTask | None:
-    """The task as it appears in the organization's work list (None: not its task)."""
+def org_tasks_one(s: Any, member: Member, facts: TaskFacts, today: date) -> OrgTask | None:
+    """The task as it appears in the organization's work list today (None: not its task)."""
     found = org_tasks(
         session=s,
         program_id=member.program_id,
         org_id=member.org_id,
-        as_of=facts.deadline,
+        as_of=today,
         task_id=facts.id,
     )
     if found:

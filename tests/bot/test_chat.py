@@ -310,6 +310,7 @@ async def test_the_button_path_task_indicator_number_confirm(sample_db: Database
         assert f"r:{r09}" in picker.button_data()
         what = (await chat.press(CA, f"r:{r09}", picker))[-1]
         assert what.text.endswith("Báo cáo gì?")
+        assert "hạn 31/05/2019, quá 14 ngày" in what.text
         mh = what.find_button("MH (mô hình)")
         assert [b.split(":")[0] for b in what.button_data()] == ["i", "i", "k", "n"]
         prompt = (await chat.press(CA, mh, what))[-1]
