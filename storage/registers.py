@@ -27,11 +27,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
-from storage.errors import OperationError
 from storage.models import (
     CurrentValue,
     Indicator,
-    Organization,
     Program,
     Report,
     Task,
@@ -47,6 +45,7 @@ from storage.summaries import (
     _derived_state_complete,
     _latest_values,
     _tasks,
+    program_organizations,
 )
 
 CHUNK = 5000
@@ -124,18 +123,8 @@ def task_register(
     assert program.id is not None
     conn = session.connection()
     pid = program.id
-    o, i = table(Organization), table(Indicator)
-    orgs = conn.execute(
-        sa.select(o.c.id, o.c.code, o.c.name, o.c.active)
-        .where(o.c.program_id == pid)
-        .order_by(o.c.position, o.c.id)
-    ).all()
-    org_id: int | None = None
-    if org_code is not None:
-        match = [r.id for r in orgs if r.code == org_code and r.active]
-        if not match:
-            raise OperationError("unknown_org", org=org_code)
-        org_id = match[0]
+    i = table(Indicator)
+    orgs, org_id = program_organizations(conn, pid, org_code)
     code_of = {r.id: r.code for r in orgs}
     org_rank = {r.id: n for n, r in enumerate(orgs)}
     indicators = {

@@ -155,6 +155,25 @@ class ProgramStatus:
     task_kinds: dict[str, str] = field(repr=False, default_factory=dict)
 
 
+def program_organizations(
+    conn: sa.Connection, program_id: int, org_code: str | None
+) -> tuple[Sequence[Any], int | None]:
+    """The program's organizations (id, code, name, active) in plan order, and the id of
+    `org_code` (None without one); an unknown or inactive `org_code` is refused."""
+    o = table(Organization)
+    orgs = conn.execute(
+        sa.select(o.c.id, o.c.code, o.c.name, o.c.active)
+        .where(o.c.program_id == program_id)
+        .order_by(o.c.position, o.c.id)
+    ).all()
+    if org_code is None:
+        return orgs, None
+    match = [r.id for r in orgs if r.code == org_code and r.active]
+    if not match:
+        raise OperationError("unknown_org", org=org_code)
+    return orgs, match[0]
+
+
 def program_status(
     *,
     session: Session,
@@ -176,19 +195,9 @@ def program_status(
     conn = session.connection()
     pid = program.id
     current = program.last_effective_on is None or as_of >= program.last_effective_on
-    o, i = table(Organization), table(Indicator)
+    i = table(Indicator)
 
-    orgs = conn.execute(
-        sa.select(o.c.id, o.c.code, o.c.name, o.c.active)
-        .where(o.c.program_id == pid)
-        .order_by(o.c.position, o.c.id)
-    ).all()
-    org_id: int | None = None
-    if org_code is not None:
-        match = [r.id for r in orgs if r.code == org_code and r.active]
-        if not match:
-            raise OperationError("unknown_org", org=org_code)
-        org_id = match[0]
+    orgs, org_id = program_organizations(conn, pid, org_code)
     indicators = {
         r.id: r
         for r in conn.execute(
