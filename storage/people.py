@@ -29,7 +29,7 @@ from storage.plans import get_program
 
 ROLES = ("officer", "chair", "vice_chair", "secretary")
 # Who decides extensions and is told of them.
-DECIDING_ROLES = frozenset({"chair", "vice_chair", "secretary"})
+DECIDING_ROLES = LEADING_ROLES
 INVITE_VALIDITY = timedelta(days=7)
 # Telegram's deep-link payload allows A-Z, a-z, 0-9, _ and - (up to 64 characters).
 _INVITE_BYTES = 9  # 12 characters of token_urlsafe
@@ -282,25 +282,6 @@ def people_with_roles(
             Membership.program_id == program_id,
             Membership.active,
             col(Membership.role).in_(roles),
-            col(Person.telegram_id).is_not(None),
-        )
-        .order_by(col(Person.telegram_id))
-    ).all()
-    return [Recipient(tid, lang, role) for tid, lang, role in rows if tid is not None]
-
-
-def officers_of(*, session: Session, program_id: int, org_ids: set[int]) -> list[Recipient]:
-    """The bound officers of the given organizations."""
-    if not org_ids:
-        return []
-    rows = session.exec(
-        select(Person.telegram_id, Person.language, Membership.role)
-        .join(Membership, col(Membership.person_id) == Person.id)
-        .where(
-            Membership.program_id == program_id,
-            Membership.active,
-            Membership.role == "officer",
-            col(Membership.org_id).in_(org_ids),
             col(Person.telegram_id).is_not(None),
         )
         .order_by(col(Person.telegram_id))
