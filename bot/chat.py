@@ -20,7 +20,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.i18n import Language, Translator, translator
-from storage.conversations import get_step
+from storage.conversations import get_step, set_step
 from storage.database import Database
 from storage.people import Member, language_of, member_for
 from storage.typed_reports import IndicatorInfo, ReportReader
@@ -116,6 +116,18 @@ def who(update: Update, context: ContextTypes.DEFAULT_TYPE, *, with_step: bool =
         t=translator(chosen or svc.default_language),
         private=chat is None or chat.type == ChatType.PRIVATE,
         step=step,
+    )
+
+
+def expect_answer(
+    context: ContextTypes.DEFAULT_TYPE, member: Member, step: str, data: dict[str, Any]
+) -> None:
+    """Remember that the person's next message answers `step` (with `data`)."""
+    svc = services(context)
+    svc.db.run_write(
+        lambda s: set_step(
+            session=s, person_id=member.person_id, step=step, data=data, now=svc.clock()
+        )
     )
 
 

@@ -24,6 +24,7 @@ from bot.chat import (
     command_text,
     edit_or_reply,
     esc,
+    expect_answer,
     first_word,
     local_day,
     message_day,
@@ -568,11 +569,7 @@ async def indicator_chosen(
             unit=esc(units.get(code, "")),
         )
         name = STEP_VALUE
-    svc.db.run_write(
-        lambda s: set_step(
-            session=s, person_id=member.person_id, step=name, data=step, now=svc.clock()
-        )
-    )
+    expect_answer(context, member, name, step)
     await update.callback_query.answer()
     await reply(update, prompt)
 
@@ -604,16 +601,7 @@ async def note_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
         return
     me, member, facts = pressed
     assert update.callback_query is not None
-    svc = services(context)
-    svc.db.run_write(
-        lambda s: set_step(
-            session=s,
-            person_id=member.person_id,
-            step=STEP_NOTE,
-            data={"task": facts.code},
-            now=svc.clock(),
-        )
-    )
+    expect_answer(context, member, STEP_NOTE, {"task": facts.code})
     await update.callback_query.answer()
     await reply(update, me.t("chat-report-type-note", task=esc(facts.code)))
 
@@ -886,15 +874,7 @@ async def _start_correction(
     shown = "; ".join(
         figure_text(me.t, units.get(c, c), q.value, q.qualifier, None) for c, q in values.items()
     ) or me.t("chat-correct-no-figures")
-    svc.db.run_write(
-        lambda s: set_step(
-            session=s,
-            person_id=member.person_id,
-            step=STEP_CORRECT,
-            data={"task": facts.code, "report": earlier.id},
-            now=svc.clock(),
-        )
-    )
+    expect_answer(context, member, STEP_CORRECT, {"task": facts.code, "report": earlier.id})
     if update.callback_query is not None:
         await update.callback_query.answer()
     await reply(

@@ -19,6 +19,7 @@ from bot.chat import (
     command_text,
     edit_or_reply,
     esc,
+    expect_answer,
     message_day,
     reply,
     services,
@@ -28,7 +29,7 @@ from bot.chat import (
 from bot.i18n import translator
 from bot.render import date_text
 from bot.reporting import STEP_DIFFICULTY, _member_or_explain, refusal, short
-from storage.conversations import Confirmed, extension_of, save_draft, set_step
+from storage.conversations import Confirmed, extension_of, save_draft
 from storage.errors import OperationError
 from storage.models import Person, Task
 from storage.operations import decide_extension, is_involved, record_difficulty
@@ -258,12 +259,7 @@ async def difficulty_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if text:
         await record_difficulty_text(update, context, me, text)
         return
-    svc = services(context)
-    svc.db.run_write(
-        lambda s: set_step(
-            session=s, person_id=member.person_id, step=STEP_DIFFICULTY, data={}, now=svc.clock()
-        )
-    )
+    expect_answer(context, member, STEP_DIFFICULTY, {})
     await reply(update, me.t("chat-difficulty-prompt"))
 
 
