@@ -89,6 +89,9 @@ class Program(SQLModel, table=True):
     chair_org: str | None = Field(default=None, max_length=64)
     vice_chair_orgs: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     reminders: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The committee's group chat, bound in the chat by a leader (`/nhom`): announcements and
+    # the weekly digest go there.
+    group_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     # The latest effective date of any report or extension: as-of dates from it on need no replay.
     last_effective_on: date | None = None
     created_at: datetime = _ts(default_factory=utcnow)
@@ -214,6 +217,10 @@ class Person(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)
     # The program the person last acted in, for people who belong to several.
     current_program_id: int | None = Field(default=None, foreign_key="program.id")
+    # Reminders: non-essential ones wait until `snoozed_until`, and are not sent at all while
+    # `muted`; deadlines on the day, overdue notices and calls due today always go.
+    snoozed_until: datetime | None = _ts(default=None)
+    muted: bool = False
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -402,3 +409,56 @@ class AuditEntry(SQLModel, table=True):
     entity: str = Field(max_length=64)
     entity_key: str = Field(default="", max_length=200)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message the bot is to send by itself: a reminder, a call, an announcement, a digest.
+
+    Planned by `reminders.planner` and sent by `reminders.sender`. The key (kind, subject,
+    recipient, slot) is unique: planning the same message twice, after a restart, by a second
+    replica or while catching up after downtime, writes one row, and so sends once.
+
+    `status` goes pending -> sending -> sent; or to `failed` (gave up), `dropped` (no longer
+    makes sense: the task was done, the slot expired) or `skipped` (the chat blocked the bot).
+    A row left `sending` by a process that died is the one message that may have been
+    delivered without being marked; the sender logs it and sends it again.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "subject", "recipient", "slot", name="uq_outbox_key"),
+        sa.Index("ix_outbox_ready", "status", "not_before", "id"),
+        sa.Index("ix_outbox_program_expiry", "program_id", "expires_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id")
+    kind: str = Field(max_length=32)
+    subject: str = Field(max_length=64)  # "task:12", "period:3", "program:1"
+    recipient: str = Field(max_length=64)  # "person:5" or "group:-100123"
+    slot: str = Field(max_length=64)  # which occurrence: "2019-06-07/-7", "2019-W24"
+    chat_id: int = Field(sa_type=sa.BigInteger)
+    language: str | None = Field(default=None, max_length=8)
+    essential: bool = True
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    due_at: datetime = _ts()  # not sent before (the next working moment of its slot)
+    expires_at: datetime = _ts()  # not sent after: a later slot took its place
+    not_before: datetime = _ts()  # due_at, or later after a snooze, a 429 or an error
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_at: datetime | None = _ts(default=None)
+    sent_at: datetime | None = _ts(default=None)
+    telegram_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class BlockedChat(SQLModel, table=True):
+    """A chat Telegram said the bot may not write to (the person blocked it, the bot left the
+    group): the sender skips it instead of retrying forever, until the chat speaks again."""
+
+    chat_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    reason: str = Field(max_length=500)
+    at: datetime = _ts(default_factory=utcnow)
