@@ -62,7 +62,7 @@ def live(
     start = local(first, time(0, 0))
     with database.write() as session:
         import_plan(session=session, plan=plan, actor="test", now=start)
-        program = session.exec(sa.select(Program)).scalars().one()
+        program = session.execute(sa.select(Program)).scalars().one()
         program.group_chat_id = GROUP
     # What happened before, each day's reports made on their day.
     for day in sorted({r.date for r in log.reports if r.date < first}):
@@ -92,7 +92,8 @@ def live(
 
 def _telegram_ids(database: Database) -> dict[str, str]:
     with database.read() as session:
-        rows = session.execute(sa.select(Person.id, Person.telegram_id)).all()
+        p = table(Person)
+        rows = session.execute(sa.select(p.c.id, p.c.telegram_id)).all()
     return {f"person:{pid}": str(tid) for pid, tid in rows}
 
 
