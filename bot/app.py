@@ -25,7 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import keyboards as kb
-from bot import onboarding, reporting, requests, status
+from bot import onboarding, reminder_chat, reporting, requests, status
 from bot.chat import SERVICES, Services, reply, utc_now, who
 from bot.i18n import LANGUAGES, Language, translator
 from storage.database import Database
@@ -47,6 +47,8 @@ COMMANDS = (
     ("xuat", "export", status.export_command),
     ("ngonngu", "lang", onboarding.language),
     ("moi", "invite", onboarding.invite),
+    ("nhacnho", "reminders", reminder_chat.reminders_command),
+    ("nhom", "group", reminder_chat.group_command),
 )
 # The menu shows these, in this order (start is implied by Telegram's own button).
 MENU = (
@@ -58,6 +60,7 @@ MENU = (
     "sua",
     "giahan",
     "khokhan",
+    "nhacnho",
     "ngonngu",
     "trogiup",
 )
@@ -89,6 +92,8 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await requests.extension_decided(update, context, press)
     elif press.kind in ("s", "q", "w"):
         await status.section_pressed(update, context, press)
+    elif press.kind == "m":
+        await reminder_chat.reminders_pressed(update, context, press)
     elif press.kind == "l":
         await onboarding.language_pressed(update, context, press.args[0])
 

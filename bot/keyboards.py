@@ -37,6 +37,8 @@ _GRAMMAR: dict[str, re.Pattern[str]] = {
     # the status as of a period's end; one organization's view as of a day
     "q": re.compile(r"q:(\d{1,12})"),
     "w": re.compile(r"w:(\d{1,12}):(\d{8})"),
+    # one's reminders: snooze a day, a week; mute, unmute; resume now
+    "m": re.compile(r"m:(\d{1,12}):(s1|s7|mu|um|go)"),
 }
 
 
