@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from reminders.messages import DROPPED, PENDING, Planned
-from reminders.policy import due_now
+from reminders.calendar import WorkCalendar
+from reminders.messages import DROPPED, PENDING
+from reminders.policy import ProgramSnapshot, plan_now
 from reminders.snapshot import load_snapshot
 from storage.database import Database
 from storage.models import OutboxMessage, Program, table
@@ -88,9 +89,8 @@ def plan_program(database: Database, program_id: int, now: datetime) -> PlanResu
             return PlanResult()
         today = now.astimezone(ZoneInfo(program.timezone)).date()
         snapshot = load_snapshot(session, program_id, today)
-    planned = due_now(snapshot, now)
     with database.write() as session:
-        result = write_plan(session, program_id, planned, now)
+        result = write_plan(session, snapshot, now)
     result.programs = 1
     return result
 
@@ -101,11 +101,10 @@ def _insert(session: Session) -> Any:
     return module.insert(_outbox).on_conflict_do_nothing(index_elements=list(_KEY))
 
 
-def write_plan(
-    session: Session, program_id: int, planned: list[Planned], now: datetime
-) -> PlanResult:
-    """Make the outbox hold `planned` (the open slots of a program at `now`)."""
+def write_plan(session: Session, snapshot: ProgramSnapshot, now: datetime) -> PlanResult:
+    """Make the outbox hold the messages of the program's slots open at `now`."""
     result = PlanResult()
+    program_id = snapshot.program_id
     conn = session.connection()
     o = _outbox
     existing = {
@@ -116,6 +115,7 @@ def write_plan(
             ).where(o.c.program_id == program_id, o.c.expires_at > now)
         )
     }
+    planned, open_keys = plan_now(snapshot, now, existing)
     wanted = {m.key: m for m in planned}
     fresh = [
         {
@@ -141,10 +141,11 @@ def write_plan(
     if fresh:
         count = conn.execute(_insert(session), fresh).rowcount
         result.planned = count if count is not None and count >= 0 else len(fresh)
+    opening = WorkCalendar(snapshot.zone, snapshot.settings).next_working_moment(now)
     revive = [
-        {"row": row.id, "due": wanted[key].due_at}
+        {"row": row.id, "due": opening}
         for key, row in existing.items()
-        if key in wanted and row.status == DROPPED and row.last_error == NO_LONGER
+        if key in open_keys and row.status == DROPPED and row.last_error == NO_LONGER
     ]
     if revive:
         result.revived = (
@@ -156,7 +157,9 @@ def write_plan(
             ).rowcount
             or 0
         )
-    gone = [row.id for key, row in existing.items() if key not in wanted and row.status == PENDING]
+    gone = [
+        row.id for key, row in existing.items() if key not in open_keys and row.status == PENDING
+    ]
     for i in range(0, len(gone), 900):
         result.dropped += (
             conn.execute(

@@ -27,8 +27,8 @@ essential: a person's mute drops them and their snooze delays them. The rest alw
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -47,9 +47,10 @@ from reminders.messages import (
 
 ONE_WEEK = timedelta(days=7)
 FAR = datetime.max.replace(tzinfo=UTC)
+Key = tuple[str, str, str, str]  # kind, subject, recipient, slot
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaskView:
     id: int
     code: str
@@ -116,14 +117,52 @@ class _Link:
     essential: bool
 
 
+@dataclass
+class _Time:
+    """A program's working calendar and what it computed, kept from one planning run to the
+    next (chains depend only on the deadline, the settings and the program's end)."""
+
+    calendar: WorkCalendar
+    chains: dict[date, tuple[list[_Link], list[float]]] = field(default_factory=dict)
+    escalations: dict[date, tuple[date, datetime, datetime] | None] = field(default_factory=dict)
+
+
+_TIMES: dict[tuple[str, ReminderSettings, date], _Time] = {}
+
+
+def _cached_time(zone: str, settings: ReminderSettings, end: date) -> _Time:
+    key = (zone, settings, end)
+    cached = _TIMES.get(key)
+    if cached is None:
+        if len(_TIMES) >= 64:
+            _TIMES.clear()
+        cached = _TIMES[key] = _Time(WorkCalendar(zone, settings))
+    return cached
+
+
 class Policy:
     """The slots of one program; chains are computed once per deadline date and shared."""
 
-    def __init__(self, snapshot: ProgramSnapshot) -> None:
+    def __init__(
+        self,
+        snapshot: ProgramSnapshot,
+        *,
+        now: datetime | None = None,
+        known: Container[Key] = frozenset(),
+    ) -> None:
+        """With `now`, messages are those open at `now` (their keys are gathered in `open_keys`)
+        and those whose key is `known` (already in the outbox) are not built again."""
         self.snap = snapshot
         self.settings = snapshot.settings
-        self.cal = WorkCalendar(snapshot.zone, snapshot.settings)
-        self._chains: dict[date, tuple[list[_Link], list[datetime]]] = {}
+        cached = _cached_time(snapshot.zone, snapshot.settings, snapshot.end)
+        self.cal = cached.calendar
+        self._chains = cached.chains
+        self._escalations = cached.escalations
+        self.now = now
+        self.known = known
+        self.open_keys: set[Key] = set()
+        # Outside working hours an open slot waits for the next working moment.
+        self._opening = None if now is None else self.cal.next_working_moment(now).astimezone(UTC)
         self._officers: dict[int, list[PersonView]] = {}
         self._by_role: dict[str, list[PersonView]] = {}
         for person in sorted(snapshot.people, key=lambda p: (p.org_id, p.telegram_id)):
@@ -145,7 +184,7 @@ class Policy:
         day = target - timedelta(days=days)
         return self._working_day_on_or_before(day, day - ONE_WEEK)
 
-    def chain(self, due: date) -> tuple[list[_Link], list[datetime]]:
+    def chain(self, due: date) -> tuple[list[_Link], list[float]]:
         """The reminders and overdue notices of a deadline, and their due times."""
         known = self._chains.get(due)
         if known is not None:
@@ -183,7 +222,7 @@ class Policy:
         for i, link in enumerate(links):
             until = times[i + 1] if i + 1 < len(links) else link.due_at + ONE_WEEK
             links[i] = _Link(link.kind, link.slot, link.day, link.due_at, until, link.essential)
-        result = (links, times)
+        result = (links, [t.timestamp() for t in times])
         self._chains[due] = result
         return result
 
@@ -218,18 +257,28 @@ class Policy:
                 person, essential=essential, due_at=due_at, expires_at=expires_at
             )
             if goes:
-                yield Planned(
-                    kind,
-                    subject,
-                    f"person:{person.id}",
-                    slot,
-                    person.telegram_id,
-                    person.language or self.snap.language,
-                    essential,
-                    at,
-                    expires_at,
-                    payload,
-                )
+                yield from self._emit(
+                    kind, subject, f"person:{person.id}", slot, person.telegram_id,
+                    person.language or self.snap.language, essential, at, expires_at, payload,
+                )  # fmt: skip
+
+    def _emit(
+        self, kind: str, subject: str, recipient: str, slot: str, chat_id: int,
+        language: str | None, essential: bool, at: datetime, expires_at: datetime,
+        payload: dict[str, Any],
+    ) -> Iterator[Planned]:  # fmt: skip
+        now, opening = self.now, self._opening
+        if now is not None and opening is not None:
+            if not (at <= now < expires_at and opening < expires_at):
+                return
+            key = (kind, subject, recipient, slot)
+            self.open_keys.add(key)
+            if key in self.known:
+                return
+            at = max(at, opening)
+        yield Planned(
+            kind, subject, recipient, slot, chat_id, language, essential, at, expires_at, payload
+        )
 
     def _to_group(
         self,
@@ -243,18 +292,10 @@ class Policy:
     ) -> Iterator[Planned]:
         chat = self.snap.group_chat_id
         if chat is not None:
-            yield Planned(
-                kind,
-                subject,
-                f"group:{chat}",
-                slot,
-                chat,
-                self.snap.language,
-                True,
-                due_at,
-                expires_at,
-                payload,
-            )
+            yield from self._emit(
+                kind, subject, f"group:{chat}", slot, chat, self.snap.language, True, due_at,
+                expires_at, payload,
+            )  # fmt: skip
 
     def officers(self, org_ids: Iterable[int]) -> list[PersonView]:
         return [p for org in org_ids for p in self._officers.get(org, ())]
@@ -312,11 +353,15 @@ class Policy:
 
     def escalation(self, task: TaskView) -> tuple[date, datetime, datetime] | None:
         """The day, due time and expiry of a task's escalation (None: after the program)."""
+        if task.due in self._escalations:
+            return self._escalations[task.due]
         day = task.due + timedelta(days=self.settings.escalate_after_days)
-        if day > self.snap.end:
-            return None
-        at = self.cal.opening(day)
-        return day, at, at + ONE_WEEK
+        result: tuple[date, datetime, datetime] | None = None
+        if day <= self.snap.end:
+            at = self.cal.opening(day)
+            result = (day, at, at + ONE_WEEK)
+        self._escalations[task.due] = result
+        return result
 
     def escalation_messages(self, task: TaskView) -> Iterator[Planned]:
         slot = self.escalation(task)
@@ -491,14 +536,26 @@ def _open(task: TaskView) -> bool:
 
 def due_now(snapshot: ProgramSnapshot, now: datetime) -> list[Planned]:
     """The messages whose slot is open at `now`: due, and not yet replaced or expired."""
-    policy = Policy(snapshot)
+    return plan_now(snapshot, now)[0]
+
+
+def plan_now(
+    snapshot: ProgramSnapshot, now: datetime, known: Container[Key] = frozenset()
+) -> tuple[list[Planned], set[Key]]:
+    """The messages open at `now` whose key is not `known`, and the keys of all open ones.
+
+    A slot found open outside working hours (after downtime, say) is due at the next working
+    moment, if it is still open then.
+    """
+    policy = Policy(snapshot, now=now, known=known)
+    moment = now.timestamp()
     escalate = policy.settings.escalate_after_days
     today = policy.cal.today(now)
     out: list[Planned] = []
     for task in snapshot.tasks:
         if _open(task):
-            links, times = policy.chain(task.due)
-            i = bisect_right(times, now) - 1
+            links, stamps = policy.chain(task.due)
+            i = bisect_right(stamps, moment) - 1
             if i >= 0 and now < links[i].expires_at:
                 out.extend(policy.task_messages(task, links[i]))
             if today >= task.due + timedelta(days=escalate):
@@ -516,14 +573,7 @@ def due_now(snapshot: ProgramSnapshot, now: datetime) -> list[Planned]:
     for slot, day, at, until in policy.digest_slots(today - ONE_WEEK, today):
         if at <= now < until:
             out.extend(policy.digest_messages(slot, day, at, until))
-    # A slot found open outside working hours (after downtime, say) waits for the next working
-    # moment, if it is still open then.
-    opening = policy.cal.next_working_moment(now).astimezone(UTC)
-    return [
-        m if m.due_at >= opening else replace(m, due_at=opening)
-        for m in out
-        if m.due_at <= now < m.expires_at and opening < m.expires_at
-    ]
+    return out, policy.open_keys
 
 
 def schedule(snapshot: ProgramSnapshot, start: datetime, end: datetime) -> list[Planned]:
