@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from reminders.config import ReminderSettings
+from storage.reminder_settings import ReminderSettings
 
 
 class WorkCalendar:

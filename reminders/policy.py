@@ -33,7 +33,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from reminders.calendar import WorkCalendar
-from reminders.config import ReminderSettings
 from reminders.messages import (
     COMPLETION,
     DEADLINE,
@@ -44,6 +43,7 @@ from reminders.messages import (
     REPORT_CALL,
     Planned,
 )
+from storage.reminder_settings import ReminderSettings
 
 ONE_WEEK = timedelta(days=7)
 FAR = datetime.max.replace(tzinfo=UTC)

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from reminders.config import ReminderSettings
 from reminders.policy import PeriodView, PersonView, ProgramSnapshot, TaskView
 from storage.models import (
     Difficulty,
@@ -22,6 +21,7 @@ from storage.models import (
     TaskPartner,
     table,
 )
+from storage.reminder_settings import ReminderSettings
 
 _CHUNK = 900  # ids per IN list: under SQLite's parameter limit, cheap on PostgreSQL
 # A deadline reminder said on the working day before a day off may come a week early.

@@ -21,6 +21,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from storage.reminder_settings import ReminderSettings
+
 TaskKind = Literal["common", "registered", "focus"]
 Role = Literal["officer", "chair", "vice_chair", "secretary"]
 TASK_KINDS: tuple[TaskKind, ...] = ("common", "registered", "focus")
@@ -136,8 +138,14 @@ class PlanDocument(_Model):
     indicators: tuple[IndicatorSpec, ...] = ()
     periods: tuple[PeriodSpec, ...] = ()
     tasks: tuple[TaskSpec, ...] = ()
-    # Settings of later features (reminders) are kept as given and validated by their owners.
+    # The reminders' settings (storage.reminder_settings), kept as written once checked.
     reminders: dict[str, Any] | None = None
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminder_settings(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        ReminderSettings.from_plan(value)  # raises, naming the key, if anything is wrong
+        return value
 
 
 class PersonSpec(_Model):

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reminders.calendar import WorkCalendar
-from reminders.config import ReminderSettings, ReminderSettingsError
 from reminders.messages import Planned
 from reminders.policy import PeriodView, PersonView, ProgramSnapshot, TaskView, due_now, schedule
+from storage.reminder_settings import ReminderSettings, ReminderSettingsError
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 LEAD, PARTNER = 1, 2
@@ -183,3 +183,20 @@ def test_default_settings() -> None:
     assert (settings.work_start, settings.work_end) == (time(7, 30), time(17, 0))
     assert settings.escalate_after_days == 14
     assert ReminderSettings.from_plan({"holidays": "none"}).holidays is None
+
+
+def test_a_plan_with_wrong_reminder_settings_is_refused_whole() -> None:
+    import yaml
+
+    from config.settings import SAMPLE_PLAN
+    from storage.documents import DocumentError, parse_plan
+
+    data = yaml.safe_load(SAMPLE_PLAN.read_text(encoding="utf-8"))
+    data["reminders"] = {"working_hours": "17:00-08:00"}
+    with pytest.raises(DocumentError) as caught:
+        parse_plan(data)
+    (issue,) = caught.value.issues
+    assert issue.section == "reminders"
+    assert "reminders.working_hours" in issue.params["detail"]
+    data["reminders"] = {"deadline_days": [5, 1], "working_hours": "08:00-17:30"}
+    assert parse_plan(data).reminders == data["reminders"]

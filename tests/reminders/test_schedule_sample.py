@@ -15,11 +15,11 @@ import pytest
 import sqlalchemy as sa
 
 from reminders.calendar import WorkCalendar
-from reminders.config import ReminderSettings
 from reminders.planner import plan_due
 from storage.database import Database
 from storage.documents import PlanDocument, ReportLog
 from storage.models import OutboxMessage, table
+from storage.reminder_settings import ReminderSettings
 from tests.conftest import BACKENDS, PG_URL, pg_schema_url
 from tests.reminders.simulation import ZONE, Sent, live, local
 
