@@ -12,7 +12,7 @@ from bot.i18n import Translator, translator
 from bot.render import date_text
 from storage.errors import OperationError
 from storage.operations import LEADING_ROLES
-from storage.people import ROLES, Member, create_invite, redeem_invite, set_language
+from storage.people import ROLES, Member, create_invite, redeem_invite, set_language, unblock_chat
 
 INVITERS = frozenset({"chair", "secretary"})
 
@@ -62,6 +62,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not me.private:
         await private_only(update, context, me)
         return
+    chat = update.effective_chat
+    if chat is not None:
+        # Speaking to the bot again lifts a block the reminder sender recorded.
+        chat_id = chat.id
+        services(context).db.run_write(lambda s: unblock_chat(session=s, chat_id=chat_id))
     code = context.args[0] if context.args else None
     if code is None:
         await reply(

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from storage.errors import OperationError
 from storage.models import (
     AuditEntry,
+    BlockedChat,
     Invite,
     Membership,
     Organization,
@@ -287,3 +288,12 @@ def people_with_roles(
         .order_by(col(Person.telegram_id))
     ).all()
     return [Recipient(tid, lang, role) for tid, lang, role in rows if tid is not None]
+
+
+def unblock_chat(*, session: Session, chat_id: int) -> bool:
+    """Forget that a chat blocked the bot (the person spoke to it again); whether it had."""
+    blocked = session.get(BlockedChat, chat_id)
+    if blocked is None:
+        return False
+    session.delete(blocked)
+    return True

@@ -557,3 +557,15 @@ async def test_a_draft_survives_a_restart(sample_db: Database) -> None:
         await restarted.press(CA, data, readback)
     assert reports(sample_db) == before + 1
     assert current(sample_db, "R09", "CA", "MH") == Decimal(19)
+
+
+async def test_start_lifts_a_block_the_sender_recorded(sample_db: Database) -> None:
+    """A person who blocked the bot and comes back with /start gets reminders again."""
+    from storage.models import BlockedChat
+
+    with sample_db.write() as session:
+        session.add(BlockedChat(chat_id=CA, reason="Forbidden: bot was blocked by the user"))
+    async with chat_with(sample_db, NOW) as chat:
+        await chat.say(CA, "/start")
+    with sample_db.read() as session:
+        assert session.get(BlockedChat, CA) is None
