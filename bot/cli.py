@@ -96,6 +96,24 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
 
     sub_parser("run", help=t("cli-help-run"))
 
+    rem = sub_parser("reminders", help=t("cli-help-reminders"))
+    rem_sub = rem.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rem_status = rem_sub.add_parser(
+        "status", parents=[common], help=t("cli-help-reminders-status")
+    )
+    rem_status.add_argument("program", metavar="PROGRAM", nargs="?")
+    rem_preview = rem_sub.add_parser(
+        "preview", parents=[common], help=t("cli-help-reminders-preview")
+    )
+    rem_preview.add_argument("program", metavar="PROGRAM")
+    rem_preview.add_argument(
+        "--from", dest="first", metavar="DD/MM/YYYY", required=True, help=t("cli-help-from")
+    )
+    rem_preview.add_argument(
+        "--to", dest="last", metavar="DD/MM/YYYY", required=True, help=t("cli-help-to")
+    )
+    rem_preview.add_argument("--json", action="store_true", help=t("cli-help-json"))
+
     demo = sub_parser("demo", help=t("cli-help-demo"))
     demo.add_argument("--keep", type=Path, metavar="FILE.db", help=t("cli-help-keep"))
     demo.add_argument("--json", action="store_true", help=t("cli-help-json"))
@@ -449,6 +467,45 @@ def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> 
     return 0
 
 
+def _cmd_reminders(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    """`reminders status [PROGRAM]`: the outbox; `reminders preview PROGRAM --from --to`: what
+    would be sent to whom and when, without sending."""
+    from bot.reminder_texts import outbox_status, preview, preview_json, preview_text
+
+    db = _open(url, t, create=False)
+    try:
+        with db.read() as session:
+            if args.action == "status":
+                program = get_program(session, args.program) if args.program else None
+                out.write(outbox_status(session, t, program))
+                return 0
+            program = get_program(session, args.program)
+            first = _day_option(args.first, "--from", t, program.timezone)
+            last = _day_option(args.last, "--to", t, program.timezone)
+            if last < first:
+                message = t(
+                    "cli-reminders-bad-range", start=format_date(first), end=format_date(last)
+                )
+                raise RefusalError(t("cli-bad-option", option="--to", message=message))
+            planned = preview(session, t, program, first, last)
+    finally:
+        db.dispose()
+    if args.json:
+        json.dump(preview_json(planned, t), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(preview_text(planned, t))
+    return 0
+
+
+def _day_option(text: str, option: str, t: Translator, zone: str) -> date:
+    try:
+        return parse_date(text, today=datetime.now(ZoneInfo(zone)).date())
+    except VietnameseParseError as exc:
+        message = render_operation_error(exc, t)
+        raise RefusalError(t("cli-bad-option", option=option, message=message)) from None
+
+
 _COMMANDS = {
     "invite": _cmd_invite,
     "run": _cmd_run,
@@ -458,6 +515,7 @@ _COMMANDS = {
     "replay": _cmd_replay,
     "status": _cmd_status,
     "demo": _cmd_demo,
+    "reminders": _cmd_reminders,
 }
 
 

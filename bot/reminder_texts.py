@@ -4,13 +4,21 @@ the catalog `reminders.ftl`.
 
 Short enough for a phone, polite, and each ends with the command to act. Everything that comes
 from the plan or from people (codes, titles, names) is escaped: the text is Telegram HTML.
+
+Also the command line's view of them: `phoihop reminders status` (the outbox) and `phoihop
+reminders preview` (the policy's schedule for a range of days, nothing sent or written).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from bot.chat import esc
 from bot.i18n import Translator, translator
@@ -20,13 +28,20 @@ from reminders.messages import (
     DEADLINE,
     DIGEST,
     ESCALATION,
+    FAILED,
+    KINDS,
     MISSING_REPORTS,
     OVERDUE,
+    PENDING,
     REPORT_CALL,
+    STATUSES,
     Outgoing,
+    Planned,
 )
+from reminders.policy import schedule
+from reminders.snapshot import load_snapshot
 from storage.database import Database
-from storage.models import Program
+from storage.models import Membership, Organization, OutboxMessage, Person, Program, table
 from storage.summaries import program_status
 
 I18n = Callable[[str | None], Translator]
@@ -167,3 +182,230 @@ _RENDERERS: dict[str, Callable[[Translator, dict[str, Any]], list[str]]] = {
     COMPLETION: _completion,
     DIGEST: lambda t, p: [],  # read from storage at send time, in render_outgoing
 }
+
+
+# --- the command line: `phoihop reminders status` and `preview` --------------------------------
+
+NEXT_LIMIT = 10
+FAILED_LIMIT = 10
+_outbox = table(OutboxMessage)
+
+
+def _local(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+
+
+def _about(payload: dict[str, Any]) -> str:
+    """What a message is about: its task or period code, else its program's."""
+    return str(payload.get("task") or payload.get("period") or payload.get("program") or "")
+
+
+def recipient_names(
+    session: Session, program_ids: Iterable[int], recipients: Iterable[str], t: Translator
+) -> dict[tuple[int, str], str]:
+    """(program id, recipient) -> "Name (ORG)", or the committee group, for printing."""
+    wanted = {int(r.split(":", 1)[1]) for r in recipients if r.startswith("person:")}
+    ids = set(program_ids)
+    names: dict[tuple[int, str], str] = {}
+    if wanted and ids:
+        person, member, org = table(Person), table(Membership), table(Organization)
+        for chunk in _chunks(sorted(wanted)):
+            rows = session.connection().execute(
+                sa.select(member.c.program_id, person.c.id, person.c.name, org.c.code)
+                .join(member, member.c.person_id == person.c.id)
+                .join(org, org.c.id == member.c.org_id)
+                .where(person.c.id.in_(chunk), member.c.program_id.in_(sorted(ids)))
+            )
+            for r in rows:
+                names[(r.program_id, f"person:{r.id}")] = t(
+                    "cli-reminders-person", name=r.name, org=r.code
+                )
+    return names
+
+
+def _chunks(values: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
+    for n in range(0, len(values), size):
+        yield values[n : n + size]
+
+
+def _recipient(t: Translator, names: dict[tuple[int, str], str], pid: int, who: str) -> str:
+    if who.startswith("group:"):
+        return t("cli-reminders-group")
+    return names.get((pid, who)) or t("cli-reminders-unknown", recipient=who)
+
+
+def outbox_status(session: Session, t: Translator, program: Program | None) -> str:
+    """The outbox (of one program, or of all): counts by status and kind, the next pending
+    messages and the recently failed ones with their error; times in each program's zone."""
+    o = _outbox
+    where = [] if program is None else [o.c.program_id == program.id]
+    conn = session.connection()
+    counts: dict[str, dict[str, int]] = {}
+    for status, kind, count in conn.execute(
+        sa.select(o.c.status, o.c.kind, sa.func.count())
+        .where(*where)
+        .group_by(o.c.status, o.c.kind)
+    ):
+        counts.setdefault(status, {})[kind] = int(count)
+    total = sum(sum(by_kind.values()) for by_kind in counts.values())
+    lines = [
+        t("cli-reminders-title-all", count=total)
+        if program is None
+        else t("cli-reminders-title", program=program.code, count=total)
+    ]
+    sep = t("list-separator")
+    ordered = [s for s in STATUSES if s in counts] + sorted(set(counts) - set(STATUSES))
+    for status in ordered:
+        by_kind = counts[status]
+        kinds = sep.join(
+            t("cli-reminders-kind-count", kind=_kind_name(t, k), count=by_kind[k])
+            for k in [*[k for k in KINDS if k in by_kind], *sorted(set(by_kind) - set(KINDS))]
+        )
+        lines.append(
+            t(
+                "cli-reminders-status-line",
+                status=_status_name(t, status),
+                count=sum(by_kind.values()),
+                kinds=kinds,
+            )
+        )
+    columns = (o.c.id, o.c.program_id, o.c.kind, o.c.recipient, o.c.payload)
+    pending = conn.execute(
+        sa.select(*columns, o.c.not_before.label("at"))
+        .where(*where, o.c.status == PENDING)
+        .order_by(o.c.not_before, o.c.id)
+        .limit(NEXT_LIMIT)
+    ).all()
+    failed = conn.execute(
+        sa.select(*columns, o.c.due_at.label("at"), o.c.last_error, o.c.attempts)
+        .where(*where, o.c.status == FAILED)
+        .order_by(o.c.id.desc())
+        .limit(FAILED_LIMIT)
+    ).all()
+    rows = [*pending, *failed]
+    zones = dict(
+        conn.execute(
+            sa.select(table(Program).c.id, table(Program).c.timezone).where(
+                table(Program).c.id.in_(sorted({r.program_id for r in rows}) or [-1])
+            )
+        ).all()
+    )
+    names = recipient_names(session, zones, (r.recipient for r in rows), t)
+
+    def line(r: Any) -> str:
+        return t(
+            "cli-reminders-line",
+            when=_local(_utc(r.at), zones[r.program_id]),
+            kind=_kind_name(t, r.kind),
+            recipient=_recipient(t, names, r.program_id, r.recipient),
+            subject=_about(r.payload or {}),
+        )
+
+    pending_count = sum(counts.get(PENDING, {}).values())
+    failed_count = sum(counts.get(FAILED, {}).values())
+    lines.append("")
+    if pending:
+        lines.append(t("cli-reminders-next-title", count=pending_count))
+        lines += [line(r) for r in pending]
+        if pending_count > len(pending):
+            lines.append(t("cli-reminders-more", count=pending_count - len(pending)))
+    else:
+        lines.append(t("cli-reminders-next-none"))
+    lines.append("")
+    if failed:
+        lines.append(t("cli-reminders-failed-title", count=failed_count))
+        for r in failed:
+            lines.append(line(r))
+            lines.append(t("cli-reminders-error", error=r.last_error or "-", attempts=r.attempts))
+    else:
+        lines.append(t("cli-reminders-failed-none"))
+    return "\n".join(lines) + "\n"
+
+
+def _utc(moment: datetime) -> datetime:
+    """A timestamp read through Core (SQLite gives it naive, in UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _kind_name(t: Translator, kind: str) -> str:
+    return t(f"cli-reminders-kind-{kind}") if kind in KINDS else kind
+
+
+def _status_name(t: Translator, status: str) -> str:
+    return t(f"cli-reminders-status-{status}") if status in STATUSES else status
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What would be sent in a range of local days, without sending."""
+
+    program: str
+    zone: str
+    first: date
+    last: date
+    messages: list[Planned]
+    names: dict[tuple[int, str], str]
+    program_id: int
+
+
+def preview(session: Session, t: Translator, program: Program, first: date, last: date) -> Preview:
+    """The policy's schedule for the local days [first, last], as the data stands now."""
+    assert program.id is not None
+    zone = ZoneInfo(program.timezone)
+    start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    snapshot = load_snapshot(session, program.id, first, last)
+    messages = schedule(snapshot, start, end)
+    names = recipient_names(session, [program.id], (m.recipient for m in messages), t)
+    return Preview(program.code, program.timezone, first, last, messages, names, program.id)
+
+
+def preview_text(p: Preview, t: Translator) -> str:
+    lines = [
+        t(
+            "cli-reminders-preview-title",
+            program=p.program,
+            start=date_text(t, p.first),
+            end=date_text(t, p.last),
+            zone=p.zone,
+            count=len(p.messages),
+        )
+    ]
+    lines += [
+        t(
+            "cli-reminders-line",
+            when=_local(m.due_at, p.zone),
+            kind=_kind_name(t, m.kind),
+            recipient=_recipient(t, p.names, p.program_id, m.recipient),
+            subject=_about(m.payload),
+        )
+        for m in p.messages
+    ]
+    if not p.messages:
+        lines.append(t("cli-reminders-preview-none"))
+    return "\n".join(lines) + "\n"
+
+
+def preview_json(p: Preview, t: Translator) -> dict[str, Any]:
+    zone = ZoneInfo(p.zone)
+    return {
+        "program": p.program,
+        "from": p.first.isoformat(),
+        "to": p.last.isoformat(),
+        "timezone": p.zone,
+        "messages": [
+            {
+                "at": m.due_at.astimezone(zone).isoformat(),
+                "kind": m.kind,
+                "recipient": m.recipient,
+                "recipient_name": _recipient(t, p.names, p.program_id, m.recipient),
+                "chat_id": m.chat_id,
+                "subject": _about(m.payload),
+                "slot": m.slot,
+                "essential": m.essential,
+                "language": m.language,
+                "payload": m.payload,
+            }
+            for m in p.messages
+        ],
+    }

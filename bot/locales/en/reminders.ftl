@@ -77,6 +77,7 @@ cli-reminders-title = Reminders' outbox of { $program }: { $count } messages
 cli-reminders-status-line = • { $status }: { $count } ({ $kinds })
 cli-reminders-kind-count = { $kind } { $count }
 cli-reminders-next-title = Next to send ({ $count }):
+cli-reminders-more = … and { $count } more.
 cli-reminders-next-none = Nothing is waiting to be sent.
 cli-reminders-failed-title = Recently failed ({ $count }):
 cli-reminders-failed-none = No message failed.

@@ -71,6 +71,7 @@ cli-reminders-title = Hàng đợi tin nhắc việc của { $program }: { $coun
 cli-reminders-status-line = • { $status }: { $count } ({ $kinds })
 cli-reminders-kind-count = { $kind } { $count }
 cli-reminders-next-title = Tin sắp gửi ({ $count }):
+cli-reminders-more = … và { $count } tin nữa.
 cli-reminders-next-none = Không có tin nào đang chờ gửi.
 cli-reminders-failed-title = Tin gửi lỗi gần đây ({ $count }):
 cli-reminders-failed-none = Không có tin nào gửi lỗi.
