@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import bench_documents
@@ -29,7 +32,7 @@ from generate import PROGRAM_CODE
 
 TARGET_S = 1.0
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-MOMENTS = (datetime(2019, 6, 14, 10, 0, tzinfo=ZONE), datetime(2019, 12, 31, 10, 0, tzinfo=ZONE))
+MOMENTS = (datetime(2019, 6, 14, tzinfo=ZONE), datetime(2019, 12, 31, tzinfo=ZONE))
 
 
 def bind_people(url: str) -> int:
@@ -89,22 +92,57 @@ def clear_outbox(url: str) -> None:
     db.dispose()
 
 
-def measure(url: str, moment: datetime, runs: int) -> dict[str, float]:
-    from reminders.planner import plan_due
+def record_some(db: Any, day: date, count: int, rng: random.Random, now: datetime) -> None:
+    """`count` reports by leads on open tasks, a third of them closing the task."""
+    from storage.models import Organization, Task, table
+    from storage.operations import record_report
+
+    t, o = table(Task), table(Organization)
+    with db.write() as session:
+        conn = session.connection()
+        open_tasks = conn.execute(
+            sa.select(t.c.code, o.c.code)
+            .join(o, o.c.id == t.c.lead_org_id)
+            .where(t.c.done_on.is_(None))
+            .limit(5000)
+        ).all()
+        for n, (task_code, org_code) in enumerate(rng.sample(open_tasks, count)):
+            record_report(
+                session=session, program_code=PROGRAM_CODE, task_code=task_code,
+                org_code=org_code, effective_on=day, done=n % 3 == 0 or None,
+                note="bench", source_key=f"bench-{now.isoformat()}-{n}", now=now,
+            )  # fmt: skip
+
+
+def measure(url: str, moment: datetime, runs: int, reports: int) -> dict[str, float]:
+    """A morning: the first run at 07:00 (after a start: every task), the run at 07:30 when
+    the day's slots open, then minutes with nothing new, then minutes with `reports` new
+    reports each."""
+    from reminders.planner import Planner
     from storage.database import Database
 
     db = Database(url)
-    first = plan_due(db, moment)
-    steady: list[float] = []
-    for i in range(1, runs + 1):
-        result = plan_due(db, moment + timedelta(minutes=i))
-        steady.append(result.seconds)
+    planner = Planner(db)
+    day = moment.date()
+    opening = datetime.combine(day, dtime(7, 30), tzinfo=ZONE)
+    first = planner.run(opening - timedelta(minutes=30))
+    morning = planner.run(opening)
+    idle = [planner.run(opening + timedelta(minutes=i)).seconds for i in range(1, runs + 1)]
+    rng = random.Random(1)
+    busy: list[float] = []
+    for i in range(runs + 1, 2 * runs + 1):
+        now = opening + timedelta(minutes=i)
+        record_some(db, day, reports, rng, now - timedelta(seconds=30))
+        busy.append(planner.run(now).seconds)
     db.dispose()
     return {
         "first_s": first.seconds,
-        "written": first.planned,
-        "steady_s": statistics.median(steady),
-        "steady_max_s": max(steady),
+        "first_written": first.planned,
+        "morning_s": morning.seconds,
+        "morning_written": morning.planned,
+        "idle_s": statistics.median(idle),
+        "busy_s": statistics.median(busy),
+        "busy_max_s": max(busy),
     }
 
 
@@ -115,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reports-per-minute", type=int, default=30)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument(
         "--pg-url",
@@ -143,14 +182,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             for moment in MOMENTS:
                 clear_outbox(url)
                 started = time.perf_counter()
-                m = measure(url, moment, args.runs)
-                verdict = "PASS" if m["steady_s"] <= TARGET_S else "FAIL"
+                m = measure(url, moment, args.runs, args.reports_per_minute)
+                worst = max(m["morning_s"], m["idle_s"], m["busy_s"])
+                verdict = "PASS" if worst <= TARGET_S else "FAIL"
                 log(
-                    f"{backend} {moment:%d/%m/%Y %H:%M}: {people} people; first run "
-                    f"{m['first_s']:.2f} s writing {m['written']:,.0f} messages; every minute "
-                    f"after: {m['steady_s'] * 1000:.0f} ms median, "
-                    f"{m['steady_max_s'] * 1000:.0f} ms max, {verdict} (<= {TARGET_S:.0f} s) "
-                    f"[{time.perf_counter() - started:.1f} s]"
+                    f"{backend} {moment:%d/%m/%Y}: {people} people. After a start (07:00): "
+                    f"{m['first_s']:.2f} s, {m['first_written']:,.0f} messages written. 07:30, "
+                    f"the day's slots open: {m['morning_s'] * 1000:.0f} ms, "
+                    f"{m['morning_written']:,.0f} written. A minute with nothing new: "
+                    f"{m['idle_s'] * 1000:.0f} ms; with {args.reports_per_minute} new reports: "
+                    f"{m['busy_s'] * 1000:.0f} ms median, {m['busy_max_s'] * 1000:.0f} ms max. "
+                    f"{verdict} (<= {TARGET_S:.0f} s) [{time.perf_counter() - started:.1f} s]"
                 )
             clear_outbox(url)
     return 0

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,8 +24,16 @@ from sqlmodel import Session
 
 from reminders.calendar import WorkCalendar
 from reminders.messages import DROPPED, PENDING
-from reminders.policy import ProgramSnapshot, plan_now
-from reminders.snapshot import load_snapshot
+from reminders.policy import Policy, ProgramSnapshot, plan_now
+from reminders.snapshot import (
+    Version,
+    load_snapshot,
+    open_deadlines,
+    program_settings,
+    read_version,
+    reported_tasks_since,
+    snoozes,
+)
 from storage.database import Database
 from storage.models import OutboxMessage, Program, table
 
@@ -45,12 +55,14 @@ class PlanResult:
     revived: int = 0  # dropped rows whose slot opened again
     dropped: int = 0
     seconds: float = 0.0
+    full: bool = True  # whether every task was looked at (else only what changed)
 
     def add(self, other: PlanResult) -> None:
         self.programs += other.programs
         self.planned += other.planned
         self.revived += other.revived
         self.dropped += other.dropped
+        self.full = self.full and other.full
 
 
 def running_programs(session: Session, now: datetime) -> list[int]:
@@ -67,32 +79,108 @@ def running_programs(session: Session, now: datetime) -> list[int]:
     )
 
 
+@dataclass
+class _Known:
+    """What the last run of a program saw: a run with the same plan version only looks at the
+    tasks reported on since, and at the deadlines with a slot opening since."""
+
+    version: Version
+    at: datetime
+    deadlines: set[date]
+    snooze_ends: list[float]
+
+
+class Planner:
+    """Plans every running program; remembers each program's last run, so that a minute with
+    nothing new reads little. What it remembers is only a shortcut: a fresh planner (after a
+    restart, on another replica) plans everything from the database and writes the same rows."""
+
+    FULL_EVERY = timedelta(hours=6)
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._known: dict[int, _Known] = {}
+
+    def run(self, now: datetime) -> PlanResult:
+        """Plan every running program as of `now` (aware); never raises for one program."""
+        started = time.perf_counter()
+        total = PlanResult()
+        with self.database.read() as session:
+            programs = running_programs(session, now)
+        for program_id in programs:
+            try:
+                total.add(self.plan_program(program_id, now))
+            except Exception:
+                self._known.pop(program_id, None)
+                log.exception("planning reminders of program %s failed", program_id)
+        total.seconds = time.perf_counter() - started
+        return total
+
+    def plan_program(self, program_id: int, now: datetime) -> PlanResult:
+        subjects: set[str] | None = None
+        with self.database.read() as session:
+            program = session.get(Program, program_id)
+            if program is None:
+                return PlanResult()
+            today = now.astimezone(ZoneInfo(program.timezone)).date()
+            version = read_version(session, program_id)
+            known = self._known.get(program_id)
+            if known is not None and not self._must_plan_all(known, version, now):
+                changed = (
+                    reported_tasks_since(session, program_id, known.version.report)
+                    if version.report != known.version.report
+                    else set()
+                )
+                after, until = known.at.timestamp(), now.timestamp()
+                policy = Policy(
+                    ProgramSnapshot(
+                        program_id, program.code, program.timezone, program.language,
+                        program.start, program.end, program_settings(program),
+                        program.group_chat_id, {}, [], [],
+                    )
+                )  # fmt: skip
+                opening = {
+                    due for due in known.deadlines if policy.opens_between(due, after, until)
+                }
+                snapshot = load_snapshot(session, program_id, today, only=(changed, opening))
+                subjects = {f"task:{task_id}" for task_id in changed}
+                subjects.update(f"task:{task.id}" for task in snapshot.tasks)
+                subjects.update(f"period:{period.id}" for period in snapshot.periods)
+                subjects.add(f"program:{program_id}")
+                deadlines = known.deadlines | {task.due for task in snapshot.tasks}
+                snooze_ends = known.snooze_ends
+            else:
+                snapshot = load_snapshot(session, program_id, today)
+                deadlines = open_deadlines(session, program_id)
+                calendar = WorkCalendar(snapshot.zone, snapshot.settings)
+                snooze_ends = sorted(
+                    calendar.next_working_moment(at).timestamp()
+                    for at in snoozes(session, program_id)
+                )
+        with self.database.write() as session:
+            result = write_plan(session, snapshot, now, subjects)
+        self._known[program_id] = _Known(version, now, deadlines, snooze_ends)
+        result.programs = 1
+        result.full = subjects is None
+        return result
+
+    def _must_plan_all(self, known: _Known, version: Version, now: datetime) -> bool:
+        return (
+            version.plan != known.version.plan
+            or not known.at < now <= known.at + self.FULL_EVERY
+            or any(known.at.timestamp() < end <= now.timestamp() for end in known.snooze_ends)
+        )
+
+
+_PLANNERS: weakref.WeakKeyDictionary[Database, Planner] = weakref.WeakKeyDictionary()
+
+
 def plan_due(database: Database, now: datetime) -> PlanResult:
-    """Plan every running program as of `now` (aware); never raises for one program's data."""
-    started = time.perf_counter()
-    total = PlanResult()
-    with database.read() as session:
-        programs = running_programs(session, now)
-    for program_id in programs:
-        try:
-            total.add(plan_program(database, program_id, now))
-        except Exception:
-            log.exception("planning reminders of program %s failed", program_id)
-    total.seconds = time.perf_counter() - started
-    return total
-
-
-def plan_program(database: Database, program_id: int, now: datetime) -> PlanResult:
-    with database.read() as session:
-        program = session.get(Program, program_id)
-        if program is None:
-            return PlanResult()
-        today = now.astimezone(ZoneInfo(program.timezone)).date()
-        snapshot = load_snapshot(session, program_id, today)
-    with database.write() as session:
-        result = write_plan(session, snapshot, now)
-    result.programs = 1
-    return result
+    """Plan every running program of `database` as of `now`, with its process-wide planner."""
+    planner = _PLANNERS.get(database)
+    if planner is None:
+        planner = _PLANNERS[database] = Planner(database)
+    return planner.run(now)
 
 
 def _insert(session: Session) -> Any:
@@ -101,20 +189,32 @@ def _insert(session: Session) -> Any:
     return module.insert(_outbox).on_conflict_do_nothing(index_elements=list(_KEY))
 
 
-def write_plan(session: Session, snapshot: ProgramSnapshot, now: datetime) -> PlanResult:
-    """Make the outbox hold the messages of the program's slots open at `now`."""
+def write_plan(
+    session: Session,
+    snapshot: ProgramSnapshot,
+    now: datetime,
+    subjects: Collection[str] | None = None,
+) -> PlanResult:
+    """Make the outbox hold the messages of the program's slots open at `now`: all of them, or
+    those about `subjects` (the snapshot then holds only the tasks among them)."""
     result = PlanResult()
     program_id = snapshot.program_id
     conn = session.connection()
     o = _outbox
-    existing = {
-        (r.kind, r.subject, r.recipient, r.slot): r
-        for r in conn.execute(
-            sa.select(
-                o.c.id, o.c.kind, o.c.subject, o.c.recipient, o.c.slot, o.c.status, o.c.last_error
-            ).where(o.c.program_id == program_id, o.c.expires_at > now)
-        )
-    }
+    columns = (o.c.id, o.c.kind, o.c.subject, o.c.recipient, o.c.slot, o.c.status, o.c.last_error)
+    live = sa.and_(o.c.program_id == program_id, o.c.expires_at > now)
+    if subjects is None:
+        rows: list[Any] = list(conn.execute(sa.select(*columns).where(live)))
+    else:
+        ordered = sorted(subjects)
+        rows = [
+            row
+            for i in range(0, len(ordered), 900)
+            for row in conn.execute(
+                sa.select(*columns).where(live, o.c.subject.in_(ordered[i : i + 900]))
+            )
+        ]
+    existing = {(r.kind, r.subject, r.recipient, r.slot): r for r in rows}
     planned, open_keys = plan_now(snapshot, now, existing)
     wanted = {m.key: m for m in planned}
     fresh = [

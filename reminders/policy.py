@@ -216,7 +216,11 @@ class Policy:
                 # deadline) takes its place.
                 links.pop()
                 times.pop()
-            links.append(_Link(kind, slot, day, at, FAR, essential))
+            # The day it goes (an overdue notice due on a day off goes on the next working day,
+            # and counts the days late from then).
+            links.append(
+                _Link(kind, slot, at.astimezone(self.cal.zone).date(), at, FAR, essential)
+            )
             times.append(at)
         # Each slot lasts until the next; the last one for a week.
         for i, link in enumerate(links):
@@ -353,21 +357,34 @@ class Policy:
 
     def escalation(self, task: TaskView) -> tuple[date, datetime, datetime] | None:
         """The day, due time and expiry of a task's escalation (None: after the program)."""
-        if task.due in self._escalations:
-            return self._escalations[task.due]
-        day = task.due + timedelta(days=self.settings.escalate_after_days)
+        return self.escalation_of(task.due)
+
+    def escalation_of(self, due: date) -> tuple[date, datetime, datetime] | None:
+        if due in self._escalations:
+            return self._escalations[due]
+        day = due + timedelta(days=self.settings.escalate_after_days)
         result: tuple[date, datetime, datetime] | None = None
         if day <= self.snap.end:
             at = self.cal.opening(day)
             result = (day, at, at + ONE_WEEK)
-        self._escalations[task.due] = result
+        self._escalations[due] = result
         return result
+
+    def opens_between(self, due: date, after: float, until: float) -> bool:
+        """Whether a slot of a deadline's chain, or its escalation, opens in (after, until]."""
+        _, stamps = self.chain(due)
+        i = bisect_right(stamps, after)
+        if i < len(stamps) and stamps[i] <= until:
+            return True
+        escalation = self.escalation_of(due)
+        return escalation is not None and after < escalation[1].timestamp() <= until
 
     def escalation_messages(self, task: TaskView) -> Iterator[Planned]:
         slot = self.escalation(task)
         if slot is None:
             return
-        day, at, until = slot
+        _, at, until = slot
+        day = at.astimezone(self.cal.zone).date()
         lead_code, lead_name = self.snap.organizations.get(task.lead_org_id, ("?", "?"))
         yield from self._to_people(
             self.holding(self.settings.escalate_to),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -11,6 +13,7 @@ from sqlmodel import Session
 from reminders.policy import PeriodView, PersonView, ProgramSnapshot, TaskView
 from storage.models import (
     Difficulty,
+    Extension,
     Membership,
     Organization,
     Period,
@@ -34,15 +37,129 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i : i + _CHUNK]
 
 
+def _only(
+    task_id: Any, due: Any, only: tuple[Collection[int], Collection[date]] | None
+) -> list[Any]:
+    if only is None:
+        return []
+    ids, dues = only
+    return [
+        sa.or_(
+            task_id.in_(sorted(ids)) if ids else sa.false(),
+            due.in_(sorted(dues)) if dues else sa.false(),
+        )
+    ]
+
+
+def open_deadlines(session: Session, program_id: int) -> set[date]:
+    """The deadlines (after extensions) of a program's open tasks."""
+    t = table(Task)
+    due = sa.func.coalesce(t.c.due, t.c.deadline)
+    return set(
+        session.connection()
+        .execute(
+            sa.select(due)
+            .where(
+                t.c.program_id == program_id, t.c.active, t.c.done_on.is_(None), due.is_not(None)
+            )
+            .distinct()
+        )
+        .scalars()
+    )
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a planning run depends on besides the clock. `plan` changes with the plan, the
+    people and their snoozes, extensions; `report` is the newest report's id (any program)."""
+
+    plan: tuple[Any, ...]
+    report: int
+
+
+def read_version(session: Session, program_id: int) -> Version:
+    conn = session.connection()
+    p, t, m = table(Program), table(Task), table(Membership)
+    person, ext = table(Person), table(Extension)
+    program = conn.execute(
+        sa.select(p.c.updated_at, p.c.group_chat_id, p.c.reminders, p.c.timezone).where(
+            p.c.id == program_id
+        )
+    ).one()
+    tasks = conn.execute(
+        sa.select(sa.func.count(), sa.func.max(t.c.updated_at)).where(t.c.program_id == program_id)
+    ).one()
+    members = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.max(m.c.id),
+            sa.func.sum(sa.case((m.c.active, 1), else_=0)),
+            sa.func.max(person.c.snoozed_until),
+            sa.func.sum(sa.case((person.c.muted, 1), else_=0)),
+            sa.func.max(person.c.language),
+            sa.func.count(person.c.snoozed_until),
+        )
+        .select_from(m)
+        .join(person, person.c.id == m.c.person_id)
+        .where(m.c.program_id == program_id)
+    ).one()
+    extensions = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.max(ext.c.id),
+            sa.func.sum(sa.case((ext.c.status == "approved", 1), else_=0)),
+        ).where(ext.c.program_id == program_id)
+    ).one()
+    report = conn.execute(sa.select(sa.func.max(table(Report).c.id))).scalar() or 0
+    plan = (program[0], program[1], repr(program[2]), program[3], *tasks, *members, *extensions)
+    return Version(plan=plan, report=report)
+
+
+def reported_tasks_since(session: Session, program_id: int, report_id: int) -> set[int]:
+    """The tasks of a program with a report newer than `report_id`."""
+    r = table(Report)
+    return set(
+        session.connection()
+        .execute(
+            sa.select(r.c.task_id)
+            .where(r.c.id > report_id, r.c.program_id == program_id)
+            .distinct()
+        )
+        .scalars()
+    )
+
+
+def snoozes(session: Session, program_id: int) -> list[datetime]:
+    """When the snoozes of a program's people end."""
+    m, person = table(Membership), table(Person)
+    return [
+        at
+        for at in session.connection()
+        .execute(
+            sa.select(person.c.snoozed_until)
+            .join(m, m.c.person_id == person.c.id)
+            .where(m.c.program_id == program_id, person.c.snoozed_until.is_not(None))
+        )
+        .scalars()
+        if at is not None
+    ]
+
+
 def program_settings(program: Program) -> ReminderSettings:
     return ReminderSettings.from_plan(program.reminders)
 
 
 def load_snapshot(
-    session: Session, program_id: int, first: date, last: date | None = None
+    session: Session,
+    program_id: int,
+    first: date,
+    last: date | None = None,
+    *,
+    only: tuple[Collection[int], Collection[date]] | None = None,
 ) -> ProgramSnapshot:
     """The program as the policy sees it, keeping the tasks that can have a slot in the local
-    days [first, last] (default: `first` only)."""
+    days [first, last] (default: `first` only); with `only` (task ids, deadlines), only those
+    tasks and the tasks with those deadlines (an incremental planning run)."""
     last = last or first
     program = session.get(Program, program_id)
     if program is None:
@@ -105,6 +222,7 @@ def load_snapshot(
                 sa.and_(task.c.done_on.is_(None), due <= last + ahead),
                 task.c.done_effective_on.between(first - _RECENT, last),
             ),
+            *_only(task.c.id, due, only),
         )
         .order_by(task.c.position, task.c.id)
     ).all()

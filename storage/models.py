@@ -429,6 +429,7 @@ class OutboxMessage(SQLModel, table=True):
         sa.UniqueConstraint("kind", "subject", "recipient", "slot", name="uq_outbox_key"),
         sa.Index("ix_outbox_ready", "status", "not_before", "id"),
         sa.Index("ix_outbox_program_expiry", "program_id", "expires_at"),
+        sa.Index("ix_outbox_subject", "subject", "expires_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from reminders.messages import PENDING, SENT
-from reminders.planner import plan_due
+from reminders.planner import Planner, plan_due
 from storage.database import Database
 from storage.documents import PlanDocument, ReportLog
 from storage.models import OutboxMessage, Person, Program, table
@@ -57,8 +57,12 @@ def live(
     last: date,
     *,
     ticks: tuple[time, ...] = TICKS,
+    incremental: bool = True,
 ) -> list[Sent]:
-    """Import the plan, bind the people and the group, then live the days [first, last]."""
+    """Import the plan, bind the people and the group, then live the days [first, last].
+
+    The planner remembers its last run, as in `phoihop run`; with `incremental=False` every
+    tick plans from scratch, as after a restart."""
     start = local(first, time(0, 0))
     with database.write() as session:
         import_plan(session=session, plan=plan, actor="test", now=start)
@@ -85,7 +89,10 @@ def live(
                     replay_log(
                         session=session, log=log.model_copy(update={"reports": todays}), now=now
                     )
-            plan_due(database, now)
+            if incremental:
+                plan_due(database, now)
+            else:
+                Planner(database).run(now)
             sent.extend(_send_due(database, now, names))
     return sent
 

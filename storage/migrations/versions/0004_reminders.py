@@ -62,6 +62,7 @@ def upgrade() -> None:
             "ix_outbox_program_expiry", ["program_id", "expires_at"], unique=False
         )
         batch_op.create_index("ix_outbox_ready", ["status", "not_before", "id"], unique=False)
+        batch_op.create_index("ix_outbox_subject", ["subject", "expires_at"], unique=False)
 
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("snoozed_until", sa.DateTime(timezone=True), nullable=True))
@@ -85,6 +86,7 @@ def downgrade() -> None:
         batch_op.drop_column("snoozed_until")
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_subject")
         batch_op.drop_index("ix_outbox_ready")
         batch_op.drop_index("ix_outbox_program_expiry")
 
