@@ -25,7 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import keyboards as kb
-from bot import onboarding, reminder_chat, reporting, requests, status
+from bot import onboarding, reminder_chat, reporting, requests, scheduling, status
 from bot.chat import SERVICES, Services, reply, utc_now, who
 from bot.i18n import LANGUAGES, Language, translator
 from storage.database import Database
@@ -149,8 +149,10 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     register_menu: bool = True,
+    reminders: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot: handlers of every feature over one database."""
+    """The bot: handlers of every feature over one database. With `reminders`, running it
+    (`run_polling`) also runs the reminders' planning job and paced sender (`bot.scheduling`)."""
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -162,8 +164,18 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    if register_menu:
-        builder = builder.post_init(register_commands)
+    if register_menu or reminders:
+
+        async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+            if register_menu:
+                await register_commands(application)
+            if reminders:
+                await scheduling.start_reminders(application)
+
+        builder = builder.post_init(post_init)
+    if reminders:
+        builder = builder.post_stop(scheduling.stop_reminders)
+        builder = builder.post_shutdown(scheduling.stop_reminders)
     app = builder.build()
     app.bot_data[SERVICES] = Services(db=db, default_language=default_language, clock=clock)
 

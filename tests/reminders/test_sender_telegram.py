@@ -19,10 +19,12 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from bot.delivery import TelegramDelivery, outcome_of
+from bot.scheduling import ReminderOptions, Reminders
 from reminders.messages import FAILED, SENT, SKIPPED, Outgoing
-from reminders.sender import PacedSender
+from reminders.planner import PlanResult
+from reminders.sender import Pace, PacedSender
 from storage.database import Database
-from storage.models import BlockedChat
+from storage.models import BlockedChat, OutboxMessage
 from tests.fakes.bot_api import FakeBotAPI
 from tests.reminders.test_sender import drive, queue, rows, settled
 
@@ -180,3 +182,54 @@ def test_outcomes_of_bot_api_errors() -> None:
     assert outcome_of(BadRequest("Can't parse entities: unclosed tag")).kind == "failed"
     assert outcome_of(TimedOut()).kind == "transient"
     assert outcome_of(NetworkError("Bad Gateway")).kind == "transient"
+
+
+def test_reminders_plan_at_once_then_send(db: Database) -> None:
+    """Inside the bot: the planning job runs at start, in a thread, and wakes the sender; a row
+    left in flight is recovered first; stopping lets the deliveries end."""
+    [left] = ready(db, [95001])
+    with db.write() as session:
+        row = session.get(OutboxMessage, left)
+        assert row is not None
+        row.status = "sending"
+    planned: list[int] = []
+
+    def plan(database: Database, now: datetime) -> PlanResult:
+        assert now.tzinfo is not None
+        if not planned:
+            planned.extend(ready(database, [95001, 95002, 95003]))
+        return PlanResult(programs=1, planned=3)
+
+    with FakeBotAPI(rate_limits=True) as api:
+        for user in (95001, 95002, 95003):
+            api.add_user(user)
+
+        async def work(bot: Bot) -> None:
+            options = ReminderOptions(plan_every=3600.0)
+            reminders = Reminders(db, bot, options=options, render=render, plan=plan)
+            await reminders.start()
+            try:
+                deadline = asyncio.get_running_loop().time() + 20
+                while not planned or not await asyncio.to_thread(settled, db):
+                    assert asyncio.get_running_loop().time() < deadline
+                    await asyncio.sleep(0.02)
+            finally:
+                await reminders.stop()
+            await reminders.stop()  # a second stop does nothing
+
+        asyncio.run(with_bot(api, work))
+        assert delivered(api) == Counter([left, *planned])
+
+
+def test_reminder_options_from_the_environment() -> None:
+    assert ReminderOptions.from_environ({}) == ReminderOptions()
+    options = ReminderOptions.from_environ(
+        {
+            "PHOIHOP_REMINDERS_PLANNING": "off",
+            "PHOIHOP_SEND_PER_SECOND": "10",
+            "PHOIHOP_SEND_CHAT_INTERVAL": "0.5",
+            "PHOIHOP_SEND_GROUP_PER_MINUTE": "6",
+        }
+    )
+    assert not options.planning
+    assert options.pace == Pace(global_per_second=10, per_chat_interval=0.5, group_per_minute=6)
