@@ -43,10 +43,13 @@ def _only(
     if only is None:
         return []
     ids, dues = only
+    t = table(Task)
     return [
         sa.or_(
             task_id.in_(sorted(ids)) if ids else sa.false(),
-            due.in_(sorted(dues)) if dues else sa.false(),
+            # By index (ix_task_due); a task without a date of its own has its judging one.
+            t.c.due.in_(sorted(dues)) if dues else sa.false(),
+            sa.and_(t.c.due.is_(None), due.in_(sorted(dues))) if dues else sa.false(),
         )
     ]
 

@@ -158,6 +158,8 @@ class Task(SQLModel, table=True):
         ),
         sa.Index("ix_task_open", "program_id", "done_state", "deadline", "position", "id"),
         sa.Index("ix_task_position", "program_id", "position", "id"),
+        # Reminders: the tasks with a given deadline (reminders.snapshot).
+        sa.Index("ix_task_due", "program_id", "due"),
         sa.Index(
             "ix_task_lead_open", "program_id", "done_state", "lead_org_id", "position", "id",
             "deadline", "active", "assigned_on",
