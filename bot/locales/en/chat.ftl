@@ -34,8 +34,9 @@ chat-help-officer =
     • send a photo or file whose caption starts with the task code as evidence
     • /extend CODE DATE reason: ask for an extension, e.g. <code>/extend R09 30/6 waiting for funds</code>
     • /issue: raise a difficulty or proposal
+    • /reminders: pause or mute the reminders that are not urgent
     • /lang: switch to Vietnamese (tiếng Việt)
-chat-help-leading = As a committee leader or secretariat member you receive and decide extension requests, and may report for a task's lead (add the organization code after the task code, e.g. <code>CT01 HND 22 HN</code>).
+chat-help-leading = As a committee leader or secretariat member you receive and decide extension requests, and may report for a task's lead (add the organization code after the task code, e.g. <code>CT01 HND 22 HN</code>). Send /group in the committee's group chat to have completions and the weekly digest announced there.
 chat-help-inviter = Invite people: <code>/invite ORG_CODE [officer|chair|vice_chair|secretary]</code>.
 chat-help-group = In the group the bot gives common figures only. To report or see your organization's tasks, message the bot privately.
 chat-private-only = To keep each organization's information private, this is done in a private chat with the bot.

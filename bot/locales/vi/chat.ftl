@@ -34,8 +34,9 @@ chat-help-officer =
     • gửi ảnh hoặc tệp kèm chú thích bắt đầu bằng mã nhiệm vụ để làm minh chứng
     • /giahan MÃ NGÀY lý do: đề nghị gia hạn, ví dụ <code>/giahan R09 30/6 chờ kinh phí</code>
     • /khokhan: nêu khó khăn, đề xuất
+    • /nhacnho: tạm dừng hoặc tắt các lời nhắc không gấp
     • /ngonngu: đổi sang tiếng Anh (English)
-chat-help-leading = Là lãnh đạo Ban Chỉ đạo hoặc Tổ giúp việc, bạn nhận và quyết định các đề nghị gia hạn, và có thể báo cáo thay cho cơ quan chủ trì (thêm mã cơ quan sau mã nhiệm vụ, ví dụ <code>CT01 HND 22 hội nghị</code>).
+chat-help-leading = Là lãnh đạo Ban Chỉ đạo hoặc Tổ giúp việc, bạn nhận và quyết định các đề nghị gia hạn, và có thể báo cáo thay cho cơ quan chủ trì (thêm mã cơ quan sau mã nhiệm vụ, ví dụ <code>CT01 HND 22 hội nghị</code>). Gửi /nhom trong nhóm của Ban Chỉ đạo để bot đưa thông báo hoàn thành và bản tin hằng tuần vào nhóm đó.
 chat-help-inviter = Mời người tham gia: <code>/moi MÃ_CƠ_QUAN [officer|chair|vice_chair|secretary]</code>.
 chat-help-group = Trong nhóm, bot chỉ đưa các số liệu chung. Để báo cáo hay xem việc của cơ quan, hãy nhắn riêng cho bot.
 chat-private-only = Để giữ riêng thông tin của từng cơ quan, việc này chỉ làm trong tin nhắn riêng với bot.
