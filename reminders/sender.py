@@ -93,15 +93,19 @@ class Pacer:
 
     def __init__(self, pace: Pace) -> None:
         self.pace = pace
-        self._step = 1.0 / pace.global_per_second
+        self.step = 1.0 / pace.global_per_second
+        # A slot taken this late after its time (the sleep overshot) still counts as taken
+        # on time: the schedule keeps its rate instead of drifting by every overshoot.
+        self.slack = min(0.25 * self.step, 0.01)
         self.next_global = 0.0
         self._chat_free: dict[int, float] = {}  # chat -> earliest next message
         self._groups: dict[int, deque[float]] = {}  # group -> its sends of the last minute
         self.in_flight: set[int] = set()
 
-    def record(self, chat_id: int, at: float) -> None:
-        """A message to `chat_id` leaves at `at`."""
-        self.next_global = max(self.next_global, at) + self._step
+    def record(self, chat_id: int, at: float, slot: float | None = None) -> None:
+        """A message to `chat_id` leaves at `at`, in the global slot scheduled at `slot` (by
+        default `at`): the next global slot comes one step after it."""
+        self.next_global = max(self.next_global, at if slot is None else slot) + self.step
         self._chat_free[chat_id] = max(self._chat_free.get(chat_id, 0.0), at) + (
             self.pace.per_chat_interval
         )
@@ -238,13 +242,13 @@ class PacedSender:
             while not stop.is_set():
                 try:
                     await self._maybe_sweep()
-                    await self._wait_global_slot(stop)
+                    slot = await self._wait_global_slot(stop)
                     if stop.is_set():
                         break
                     await semaphore.acquire()
                     started = False
                     try:
-                        started = await self._dispatch_one(semaphore, stop)
+                        started = await self._dispatch_one(semaphore, stop, slot)
                     finally:
                         if not started:
                             semaphore.release()
@@ -283,11 +287,15 @@ class PacedSender:
                     await waiter
         self._wake.clear()
 
-    async def _wait_global_slot(self, stop: asyncio.Event) -> None:
+    async def _wait_global_slot(self, stop: asyncio.Event) -> float | None:
+        """Waits for the next global slot; returns its scheduled time if it had to wait for it
+        (None: the slot was already due, the sender was behind or idle)."""
+        waited: float | None = None
         while not stop.is_set():
             delay = self.pacer.next_global - self._now()
             if delay <= 0:
-                return
+                return waited
+            waited = self.pacer.next_global
             sleeper = asyncio.ensure_future(self.sleep(delay))
             stopper = asyncio.ensure_future(stop.wait())
             try:
@@ -297,10 +305,15 @@ class PacedSender:
                     waiter.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await waiter
+        return waited
 
-    async def _dispatch_one(self, semaphore: asyncio.Semaphore, stop: asyncio.Event) -> bool:
+    async def _dispatch_one(
+        self, semaphore: asyncio.Semaphore, stop: asyncio.Event, slot: float | None
+    ) -> bool:
         """Claims the next sendable row and starts its delivery (True); or waits (False)."""
         now = self.clock()
+        if slot is not None and now.timestamp() - slot > self.pacer.slack:
+            slot = None  # taken late (all deliveries were busy): the schedule restarts now
         busy, soonest = self.pacer.unavailable(now.timestamp())
         message = await asyncio.to_thread(self._claim, now, busy)
         if message is None:
@@ -309,8 +322,9 @@ class PacedSender:
                 wait = min(wait, max(0.0, soonest - now.timestamp()))
             await self._pause(stop, max(wait, 0.001))
             return False
-        at = self._now()
-        self.pacer.record(message.chat_id, at)
+        self.pacer.record(
+            message.chat_id, self._now(), slot=now.timestamp() if slot is None else slot
+        )
         self.pacer.in_flight.add(message.chat_id)
         task = asyncio.create_task(self._deliver(message, semaphore))
         self._tasks.add(task)
