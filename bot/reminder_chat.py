@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -25,14 +23,22 @@ from bot import keyboards as kb
 from bot.chat import edit_or_reply, esc, reply, services, who, zone_of
 from bot.i18n import Translator
 from bot.onboarding import private_only
-from storage.models import AuditEntry, Person, Program
-from storage.people import Member
+from storage.people import (
+    MUTE,
+    RESUME,
+    SNOOZE,
+    UNMUTE,
+    Member,
+    ReminderState,
+    bind_group,
+    change_reminders,
+    reminder_state,
+)
 
 SNOOZE_MAX_DAYS = 30
 # Button actions (callback data `m:<person id>:<action>`): snooze a day, a week; mute, unmute;
 # resume now.
 BUTTON_SNOOZE = {"s1": 1, "s7": 7}
-MUTE, UNMUTE, RESUME, SNOOZE = "mute", "unmute", "resume", "snooze"
 _BUTTON_ACTIONS = {"mu": MUTE, "um": UNMUTE, "go": RESUME}
 # Typed words, Vietnamese (without diacritics) and English.
 _WORDS = {
@@ -61,12 +67,6 @@ class Change:
     days: int = 0
 
 
-@dataclass(frozen=True)
-class ReminderState:
-    muted: bool
-    snoozed_until: datetime | None  # only when still in the future
-
-
 def _plain(text: str) -> str:
     """Lower case, without Vietnamese diacritics, spaces collapsed."""
     text = text.lower().replace("đ", "d")
@@ -86,83 +86,6 @@ def parse_change(text: str) -> Change | None:
         if 1 <= days <= SNOOZE_MAX_DAYS:
             return Change(SNOOZE, days)
     return None
-
-
-# --- storage ---------------------------------------------------------------------------------
-
-
-def reminder_state(*, session: Session, person_id: int, now: datetime) -> ReminderState:
-    person = session.get(Person, person_id)
-    if person is None:
-        return ReminderState(False, None)
-    until = person.snoozed_until
-    return ReminderState(person.muted, until if until is not None and until > now else None)
-
-
-def change_reminders(
-    *,
-    session: Session,
-    member: Member,
-    change: Change,
-    now: datetime,
-) -> ReminderState:
-    """Mute, unmute, resume or snooze a person's non-essential reminders; a snooze ends at the
-    same local time (the program's zone) `days` later."""
-    person = session.get(Person, member.person_id)
-    if person is None:  # pragma: no cover - a member is a person
-        raise LookupError(member.person_id)
-    detail: dict[str, object] = {"action": change.action}
-    if change.action == MUTE:
-        person.muted = True
-    elif change.action == UNMUTE:
-        person.muted = False
-    elif change.action == RESUME:
-        person.muted, person.snoozed_until = False, None
-    else:
-        local = now.astimezone(zone_of(member))
-        person.snoozed_until = (local + timedelta(days=change.days)).astimezone(UTC)
-        detail["until"] = person.snoozed_until.isoformat()
-    session.add(person)
-    session.add(
-        AuditEntry(
-            program_id=member.program_id,
-            at=now,
-            actor=f"tg:{member.telegram_id}",
-            action="set_reminders",
-            entity="person",
-            entity_key=str(member.telegram_id),
-            detail=detail,
-        )
-    )
-    session.flush()
-    return reminder_state(session=session, person_id=member.person_id, now=now)
-
-
-def bind_group(*, session: Session, member: Member, chat_id: int, now: datetime) -> str:
-    """Make `chat_id` the member's program's committee group: 'bound', 'moved' (it replaced
-    another group) or 'already'."""
-    program = session.get(Program, member.program_id, with_for_update=True)
-    if program is None:  # pragma: no cover - a member's program exists
-        raise LookupError(member.program_id)
-    if program.group_chat_id == chat_id:
-        return "already"
-    outcome = "bound" if program.group_chat_id is None else "moved"
-    previous = program.group_chat_id
-    program.group_chat_id = chat_id
-    session.add(program)
-    session.add(
-        AuditEntry(
-            program_id=member.program_id,
-            at=now,
-            actor=f"tg:{member.telegram_id}",
-            action="bind_group",
-            entity="program",
-            entity_key=member.program_code,
-            detail={"chat_id": chat_id, "previous": previous},
-        )
-    )
-    session.flush()
-    return outcome
 
 
 # --- texts -----------------------------------------------------------------------------------
@@ -264,7 +187,9 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await reply(update, me.t("chat-reminders-usage", text=esc(typed), max=SNOOZE_MAX_DAYS))
         return
     state = svc.db.run_write(
-        lambda s: change_reminders(session=s, member=member, change=change, now=svc.clock())
+        lambda s: change_reminders(
+            session=s, member=member, action=change.action, days=change.days, now=svc.clock()
+        )
     )
     text = done_text(me.t, change) + "\n\n" + state_text(me.t, member, state)
     await reply(update, text, state_buttons(me.t, member, state))
@@ -289,7 +214,9 @@ async def reminders_pressed(
     )
     svc = services(context)
     state = svc.db.run_write(
-        lambda s: change_reminders(session=s, member=member, change=change, now=svc.clock())
+        lambda s: change_reminders(
+            session=s, member=member, action=change.action, days=change.days, now=svc.clock()
+        )
     )
     await query.answer(done_text(me.t, change)[:200])
     text = done_text(me.t, change) + "\n\n" + state_text(me.t, member, state)

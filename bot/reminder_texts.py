@@ -11,13 +11,12 @@ reminders preview` (the policy's schedule for a range of days, nothing sent or w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from bot.chat import esc
@@ -38,10 +37,11 @@ from reminders.messages import (
     Outgoing,
     Planned,
 )
+from reminders.outbox import OutboxRow, RecipientName, outbox_summary, recipient_names
 from reminders.policy import schedule
 from reminders.snapshot import load_snapshot
 from storage.database import Database
-from storage.models import Membership, Organization, OutboxMessage, Person, Program, table
+from storage.models import Program
 from storage.summaries import program_status
 
 I18n = Callable[[str | None], Translator]
@@ -186,10 +186,6 @@ _RENDERERS: dict[str, Callable[[Translator, dict[str, Any]], list[str]]] = {
 
 # --- the command line: `phoihop reminders status` and `preview` --------------------------------
 
-NEXT_LIMIT = 10
-FAILED_LIMIT = 10
-_outbox = table(OutboxMessage)
-
 
 def _local(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
@@ -200,32 +196,11 @@ def _about(payload: dict[str, Any]) -> str:
     return str(payload.get("task") or payload.get("period") or payload.get("program") or "")
 
 
-def recipient_names(
-    session: Session, program_ids: Iterable[int], recipients: Iterable[str], t: Translator
+def _names(
+    t: Translator, people: dict[tuple[int, str], RecipientName]
 ) -> dict[tuple[int, str], str]:
-    """(program id, recipient) -> "Name (ORG)", or the committee group, for printing."""
-    wanted = {int(r.split(":", 1)[1]) for r in recipients if r.startswith("person:")}
-    ids = set(program_ids)
-    names: dict[tuple[int, str], str] = {}
-    if wanted and ids:
-        person, member, org = table(Person), table(Membership), table(Organization)
-        for chunk in _chunks(sorted(wanted)):
-            rows = session.connection().execute(
-                sa.select(member.c.program_id, person.c.id, person.c.name, org.c.code)
-                .join(member, member.c.person_id == person.c.id)
-                .join(org, org.c.id == member.c.org_id)
-                .where(person.c.id.in_(chunk), member.c.program_id.in_(sorted(ids)))
-            )
-            for r in rows:
-                names[(r.program_id, f"person:{r.id}")] = t(
-                    "cli-reminders-person", name=r.name, org=r.code
-                )
-    return names
-
-
-def _chunks(values: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
-    for n in range(0, len(values), size):
-        yield values[n : n + size]
+    """(program id, recipient) -> "Name (ORG)", for printing."""
+    return {key: t("cli-reminders-person", name=p.name, org=p.org) for key, p in people.items()}
 
 
 def _recipient(t: Translator, names: dict[tuple[int, str], str], pid: int, who: str) -> str:
@@ -237,21 +212,12 @@ def _recipient(t: Translator, names: dict[tuple[int, str], str], pid: int, who: 
 def outbox_status(session: Session, t: Translator, program: Program | None) -> str:
     """The outbox (of one program, or of all): counts by status and kind, the next pending
     messages and the recently failed ones with their error; times in each program's zone."""
-    o = _outbox
-    where = [] if program is None else [o.c.program_id == program.id]
-    conn = session.connection()
-    counts: dict[str, dict[str, int]] = {}
-    for status, kind, count in conn.execute(
-        sa.select(o.c.status, o.c.kind, sa.func.count())
-        .where(*where)
-        .group_by(o.c.status, o.c.kind)
-    ):
-        counts.setdefault(status, {})[kind] = int(count)
-    total = sum(sum(by_kind.values()) for by_kind in counts.values())
+    summary = outbox_summary(session, None if program is None else program.id)
+    counts = summary.counts
     lines = [
-        t("cli-reminders-title-all", count=total)
+        t("cli-reminders-title-all", count=summary.total)
         if program is None
-        else t("cli-reminders-title", program=program.code, count=total)
+        else t("cli-reminders-title", program=program.code, count=summary.total)
     ]
     sep = t("list-separator")
     ordered = [s for s in STATUSES if s in counts] + sorted(set(counts) - set(STATUSES))
@@ -269,40 +235,19 @@ def outbox_status(session: Session, t: Translator, program: Program | None) -> s
                 kinds=kinds,
             )
         )
-    columns = (o.c.id, o.c.program_id, o.c.kind, o.c.recipient, o.c.payload)
-    pending = conn.execute(
-        sa.select(*columns, o.c.not_before.label("at"))
-        .where(*where, o.c.status == PENDING)
-        .order_by(o.c.not_before, o.c.id)
-        .limit(NEXT_LIMIT)
-    ).all()
-    failed = conn.execute(
-        sa.select(*columns, o.c.due_at.label("at"), o.c.last_error, o.c.attempts)
-        .where(*where, o.c.status == FAILED)
-        .order_by(o.c.id.desc())
-        .limit(FAILED_LIMIT)
-    ).all()
-    rows = [*pending, *failed]
-    zones = dict(
-        conn.execute(
-            sa.select(table(Program).c.id, table(Program).c.timezone).where(
-                table(Program).c.id.in_(sorted({r.program_id for r in rows}) or [-1])
-            )
-        ).all()
-    )
-    names = recipient_names(session, zones, (r.recipient for r in rows), t)
+    names = _names(t, summary.names)
 
-    def line(r: Any) -> str:
+    def line(r: OutboxRow) -> str:
         return t(
             "cli-reminders-line",
-            when=_local(_utc(r.at), zones[r.program_id]),
+            when=_local(r.at, r.timezone),
             kind=_kind_name(t, r.kind),
             recipient=_recipient(t, names, r.program_id, r.recipient),
-            subject=_about(r.payload or {}),
+            subject=_about(r.payload),
         )
 
-    pending_count = sum(counts.get(PENDING, {}).values())
-    failed_count = sum(counts.get(FAILED, {}).values())
+    pending, failed = summary.pending, summary.failed
+    pending_count, failed_count = summary.count(PENDING), summary.count(FAILED)
     lines.append("")
     if pending:
         lines.append(t("cli-reminders-next-title", count=pending_count))
@@ -320,11 +265,6 @@ def outbox_status(session: Session, t: Translator, program: Program | None) -> s
     else:
         lines.append(t("cli-reminders-failed-none"))
     return "\n".join(lines) + "\n"
-
-
-def _utc(moment: datetime) -> datetime:
-    """A timestamp read through Core (SQLite gives it naive, in UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _kind_name(t: Translator, kind: str) -> str:
@@ -356,7 +296,7 @@ def preview(session: Session, t: Translator, program: Program, first: date, last
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     snapshot = load_snapshot(session, program.id, first, last)
     messages = schedule(snapshot, start, end)
-    names = recipient_names(session, [program.id], (m.recipient for m in messages), t)
+    names = _names(t, recipient_names(session, [program.id], (m.recipient for m in messages)))
     return Preview(program.code, program.timezone, first, last, messages, names, program.id)
 
 

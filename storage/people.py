@@ -1,4 +1,5 @@
-"""People of a program: one-time invitations, who a Telegram user is, their language.
+"""People of a program: one-time invitations, who a Telegram user is, their language, whether
+their non-essential reminders are muted or snoozed, and the committee group a leader binds.
 
 A person acts for one organization in one role per program (`Membership`). They join by
 redeeming an invitation the secretariat made for that organization and role; nobody else can
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -32,6 +34,9 @@ ROLES = ("officer", "chair", "vice_chair", "secretary")
 # Who decides extensions and is told of them.
 DECIDING_ROLES = LEADING_ROLES
 INVITE_VALIDITY = timedelta(days=7)
+# What a person may do to their non-essential reminders.
+MUTE, UNMUTE, RESUME, SNOOZE = "mute", "unmute", "resume", "snooze"
+REMINDER_ACTIONS = (MUTE, UNMUTE, RESUME, SNOOZE)
 # Telegram's deep-link payload allows A-Z, a-z, 0-9, _ and - (up to 64 characters).
 _INVITE_BYTES = 9  # 12 characters of token_urlsafe
 
@@ -297,3 +302,90 @@ def unblock_chat(*, session: Session, chat_id: int) -> bool:
         return False
     session.delete(blocked)
     return True
+
+
+@dataclass(frozen=True)
+class ReminderState:
+    """Whether a person's non-essential reminders are muted, and until when they are snoozed."""
+
+    muted: bool
+    snoozed_until: datetime | None  # only when still in the future
+
+
+def reminder_state(*, session: Session, person_id: int, now: datetime) -> ReminderState:
+    """A person's reminder state as of `now` (an unknown person has reminders on)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return ReminderState(False, None)
+    until = person.snoozed_until
+    return ReminderState(person.muted, until if until is not None and until > now else None)
+
+
+def change_reminders(
+    *,
+    session: Session,
+    member: Member,
+    action: str,
+    days: int = 0,
+    now: datetime,
+) -> ReminderState:
+    """Mute, unmute, resume or snooze (for `days`) a person's non-essential reminders; a snooze
+    ends at the same local time (the program's zone) `days` later. Audited as `set_reminders`."""
+    if action not in REMINDER_ACTIONS:
+        raise ValueError(f"unknown reminder action {action!r}")
+    person = session.get(Person, member.person_id)
+    if person is None:  # pragma: no cover - a member is a person
+        raise LookupError(member.person_id)
+    detail: dict[str, object] = {"action": action}
+    if action == MUTE:
+        person.muted = True
+    elif action == UNMUTE:
+        person.muted = False
+    elif action == RESUME:
+        person.muted, person.snoozed_until = False, None
+    else:
+        local = now.astimezone(ZoneInfo(member.timezone))
+        person.snoozed_until = (local + timedelta(days=days)).astimezone(UTC)
+        detail["until"] = person.snoozed_until.isoformat()
+    session.add(person)
+    session.add(
+        AuditEntry(
+            program_id=member.program_id,
+            at=now,
+            actor=f"tg:{member.telegram_id}",
+            action="set_reminders",
+            entity="person",
+            entity_key=str(member.telegram_id),
+            detail=detail,
+        )
+    )
+    session.flush()
+    return reminder_state(session=session, person_id=member.person_id, now=now)
+
+
+def bind_group(*, session: Session, member: Member, chat_id: int, now: datetime) -> str:
+    """Make `chat_id` the member's program's committee group (where completions and the weekly
+    digest go): 'bound', 'moved' (it replaced another group) or 'already'. Audited as
+    `bind_group`; whether the member may do so is the caller's to check."""
+    program = session.get(Program, member.program_id, with_for_update=True)
+    if program is None:  # pragma: no cover - a member's program exists
+        raise LookupError(member.program_id)
+    if program.group_chat_id == chat_id:
+        return "already"
+    outcome = "bound" if program.group_chat_id is None else "moved"
+    previous = program.group_chat_id
+    program.group_chat_id = chat_id
+    session.add(program)
+    session.add(
+        AuditEntry(
+            program_id=member.program_id,
+            at=now,
+            actor=f"tg:{member.telegram_id}",
+            action="bind_group",
+            entity="program",
+            entity_key=member.program_code,
+            detail={"chat_id": chat_id, "previous": previous},
+        )
+    )
+    session.flush()
+    return outcome

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from config.settings import SAMPLE_PLAN, SAMPLE_REPORTS
 from reminders.messages import FAILED, SENT
-from reminders.planner import plan_program
+from reminders.planner import Planner
 from storage.database import Database
 from storage.models import OutboxMessage, Program, table
 from tests.bot.test_cli import P, cli, snapshot
@@ -51,7 +51,7 @@ def planned(url: str) -> Database:
     db = Database(url)
     with db.read() as s:
         pid = s.execute(sa.select(table(Program).c.id)).scalar_one()
-    assert plan_program(db, pid, MORNING).planned > 0
+    assert Planner(db).plan_program(pid, MORNING).planned > 0
     o = table(OutboxMessage)
     with db.write() as s:
         ids = s.execute(sa.select(o.c.id).order_by(o.c.id)).scalars().all()
