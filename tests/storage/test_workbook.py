@@ -152,7 +152,7 @@ def test_the_sample_plan_round_trips(sample: PlanDocument, sample_book: Path) ->
 
 @pytest.mark.parametrize(
     "reminders",
-    [None, {}, {"deadline_days": [7, 3, 1], "working_hours": "07:30-17:00", "tắt": False}],
+    [None, {}, {"deadline_days": [7, 3, 1], "working_hours": "07:30-17:00", "digest_weekday": 0}],
 )
 def test_unusual_values_round_trip(tmp_path: Path, reminders: dict[str, Any] | None) -> None:
     """Partners all or none, ongoing tasks, decimal and large targets, counts_toward, period,
@@ -515,8 +515,8 @@ def test_reminder_dates_stay_text(sample_book: Path) -> None:
     edit(
         sample_book,
         lambda book: book.create_sheet("Nhắc việc").cell(
-            row=1, column=1, value="holidays: [2019-09-02]\nsnooze_days: 3\n"
+            row=1, column=1, value="extra_holidays: [2019-09-02]\nmissing_after_days: 3\n"
         ),
     )
     plan = read_plan_workbook(sample_book)
-    assert plan.reminders == {"holidays": ["2019-09-02"], "snooze_days": 3}
+    assert plan.reminders == {"extra_holidays": ["2019-09-02"], "missing_after_days": 3}
