@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -452,6 +453,11 @@ def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> 
         raise RefusalError(t("cli-run-no-token"))
     from bot.app import build_application
 
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for chatty in ("httpx", "apscheduler"):  # a line per request, per job run
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     db = _open(url, t, create=True)
     app = build_application(
         token=settings.telegram_bot_token,

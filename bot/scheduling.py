@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from bot.chat import SERVICES
 from bot.delivery import Render, TelegramDelivery
 from bot.i18n import translator
 from bot.reminder_texts import render_outgoing
+from config.settings import Settings
 from reminders.messages import Outgoing
 from reminders.planner import PlanResult, plan_due
 from reminders.sender import Clock, Pace, PacedSender, utc_now
@@ -53,24 +53,24 @@ class ReminderOptions:
     concurrency: int = 4
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> ReminderOptions:
-        env = os.environ if environ is None else environ
-        default = Pace()
+    def from_settings(cls, settings: Settings) -> ReminderOptions:
         pace = Pace(
-            global_per_second=float(env.get("PHOIHOP_SEND_PER_SECOND", default.global_per_second)),
-            per_chat_interval=float(
-                env.get("PHOIHOP_SEND_CHAT_INTERVAL", default.per_chat_interval)
-            ),
-            group_per_minute=int(
-                env.get("PHOIHOP_SEND_GROUP_PER_MINUTE", default.group_per_minute)
-            ),
+            global_per_second=settings.send_per_second,
+            per_chat_interval=settings.send_chat_interval,
+            group_per_minute=settings.send_group_per_minute,
         )
         return cls(
-            planning=env.get("PHOIHOP_REMINDERS_PLANNING", "1").strip().lower() not in _OFF,
-            plan_every=float(env.get("PHOIHOP_PLAN_EVERY", 60.0)),
+            planning=settings.reminders_planning,
+            plan_every=settings.plan_every,
             pace=pace,
-            concurrency=int(env.get("PHOIHOP_SEND_CONCURRENCY", 4)),
+            concurrency=settings.send_concurrency,
         )
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> ReminderOptions:
+        """From the settings (environment and `.env`), or from `environ` alone."""
+        settings = Settings() if environ is None else Settings.model_validate(dict(environ))
+        return cls.from_settings(settings)
 
 
 def default_render(database: Database) -> Render:

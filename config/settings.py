@@ -40,6 +40,34 @@ class Settings(BaseSettings):
         default="Asia/Ho_Chi_Minh", validation_alias=AliasChoices("PHOIHOP_TIMEZONE")
     )
 
+    # Reminders inside `phoihop run` (see README, Reminders).
+    reminders_planning: bool = Field(
+        default=True, validation_alias=AliasChoices("PHOIHOP_REMINDERS_PLANNING")
+    )
+    plan_every: float = Field(
+        default=60.0, gt=0, validation_alias=AliasChoices("PHOIHOP_PLAN_EVERY")
+    )
+    send_per_second: float = Field(
+        default=25.0, gt=0, le=30, validation_alias=AliasChoices("PHOIHOP_SEND_PER_SECOND")
+    )
+    send_chat_interval: float = Field(
+        default=1.0, ge=0, validation_alias=AliasChoices("PHOIHOP_SEND_CHAT_INTERVAL")
+    )
+    send_group_per_minute: int = Field(
+        default=18, ge=1, le=20, validation_alias=AliasChoices("PHOIHOP_SEND_GROUP_PER_MINUTE")
+    )
+    send_concurrency: int = Field(
+        default=4, ge=1, le=32, validation_alias=AliasChoices("PHOIHOP_SEND_CONCURRENCY")
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias=AliasChoices("PHOIHOP_LOG_LEVEL")
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
