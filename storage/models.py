@@ -465,3 +465,24 @@ class BlockedChat(SQLModel, table=True):
     )
     reason: str = Field(max_length=500)
     at: datetime = _ts(default_factory=utcnow)
+
+
+class IncomingUpdate(SQLModel, table=True):
+    """An update Telegram delivered, kept before it has any effect (`storage.updates`).
+
+    Stored as received (`payload`, Telegram's JSON) before polling confirms it or a webhook
+    answers 200; processed in `update_id` order, then `done`, or `failed` with its error (a
+    failed update is kept for the record and never blocks the ones after it)."""
+
+    __tablename__ = "incoming_update"
+    __table_args__ = (sa.Index("ix_incoming_update_status", "status", "update_id"),)
+
+    update_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    received_at: datetime = _ts(default_factory=utcnow)
+    status: str = Field(default="pending", max_length=16)  # pending | done | failed
+    attempts: int = 0
+    processed_at: datetime | None = _ts(default=None)
+    error: str | None = Field(default=None, max_length=500)
