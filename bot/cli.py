@@ -115,6 +115,12 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     )
     rem_preview.add_argument("--json", action="store_true", help=t("cli-help-json"))
 
+    bak = sub_parser("backup", help=t("cli-help-backup"))
+    bak.add_argument("file", type=Path, metavar="FILE", help=t("cli-help-backup-file"))
+    bak.add_argument("--force", action="store_true", help=t("cli-help-force"))
+
+    sub_parser("doctor", help=t("cli-help-doctor"))
+
     demo = sub_parser("demo", help=t("cli-help-demo"))
     demo.add_argument("--keep", type=Path, metavar="FILE.db", help=t("cli-help-keep"))
     demo.add_argument("--json", action="store_true", help=t("cli-help-json"))
@@ -512,6 +518,40 @@ def _day_option(text: str, option: str, t: Translator, zone: str) -> date:
         raise RefusalError(t("cli-bad-option", option=option, message=message)) from None
 
 
+def _cmd_backup(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    """A consistent copy of a SQLite database; for PostgreSQL, the pg_dump command to run."""
+    from bot.ops import BackupRefusedError, PostgresBackup, backup
+
+    try:
+        result = backup(url, args.file, force=args.force)
+    except BackupRefusedError as exc:
+        raise RefusalError(t("cli-error", message=t(exc.key, **exc.params))) from None
+    if isinstance(result, PostgresBackup):
+        print(t("backup-postgres", command=result.command), file=out)
+    else:
+        done = t(
+            "backup-done", path=str(result.path), size=result.size, integrity=result.integrity
+        )
+        print(done, file=out)
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    """Check the token, the database, the webhook and each committee group: one verdict line
+    each; exit code 1 when any check found a problem."""
+    import asyncio
+
+    from bot.ops import check_database, check_telegram, exit_code, render_findings
+
+    settings = Settings()
+    findings, groups = check_database(url)
+    findings += asyncio.run(
+        check_telegram(settings.telegram_bot_token, settings.telegram_api_base_url, groups)
+    )
+    out.write(render_findings(findings, t))
+    return exit_code(findings)
+
+
 _COMMANDS = {
     "invite": _cmd_invite,
     "run": _cmd_run,
@@ -522,6 +562,8 @@ _COMMANDS = {
     "status": _cmd_status,
     "demo": _cmd_demo,
     "reminders": _cmd_reminders,
+    "backup": _cmd_backup,
+    "doctor": _cmd_doctor,
 }
 
 

@@ -1395,6 +1395,15 @@ class FakeBotAPI:
         with self._cond:
             self._blocked.discard(user_id)
 
+    def set_webhook_error(self, message: str, at: int | None = None) -> None:
+        """Telegram could not deliver to the webhook set: getWebhookInfo reports
+        `last_error_date` (`at`, default now) and `last_error_message`."""
+        with self._cond:
+            if not self._webhook["url"]:
+                raise RuntimeError("no webhook is set")
+            self._webhook["last_error_date"] = int(time.time()) if at is None else at
+            self._webhook["last_error_message"] = message
+
     def add_file(
         self,
         content: bytes,
