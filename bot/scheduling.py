@@ -51,6 +51,7 @@ class ReminderOptions:
     plan_every: float = 60.0
     pace: Pace = field(default_factory=Pace)
     concurrency: int = 4
+    lease: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReminderOptions:
@@ -64,6 +65,7 @@ class ReminderOptions:
             plan_every=settings.plan_every,
             pace=pace,
             concurrency=settings.send_concurrency,
+            lease=settings.send_lease,
         )
 
     @classmethod
@@ -108,6 +110,7 @@ class Reminders:
             clock=clock,
             pace=self.options.pace,
             concurrency=self.options.concurrency,
+            lease=self.options.lease,
         )
         self.scheduler: AsyncIOScheduler | None = None
         self._stop = asyncio.Event()

@@ -59,8 +59,27 @@ class Settings(BaseSettings):
     send_concurrency: int = Field(
         default=4, ge=1, le=32, validation_alias=AliasChoices("PHOIHOP_SEND_CONCURRENCY")
     )
+    send_lease: float = Field(
+        default=60.0, ge=0, validation_alias=AliasChoices("PHOIHOP_SEND_LEASE")
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias=AliasChoices("PHOIHOP_LOG_LEVEL")
+    )
+
+    # Webhook mode (`phoihop run --webhook URL`; see README, Configuration).
+    webhook_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("PHOIHOP_WEBHOOK_URL")
+    )
+    webhook_secret: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,256}$",
+        validation_alias=AliasChoices("PHOIHOP_WEBHOOK_SECRET"),
+    )
+    webhook_listen: str = Field(
+        default="0.0.0.0", validation_alias=AliasChoices("PHOIHOP_WEBHOOK_LISTEN")
+    )
+    webhook_port: int = Field(
+        default=8080, ge=1, le=65535, validation_alias=AliasChoices("PHOIHOP_WEBHOOK_PORT")
     )
 
     @field_validator("log_level", mode="before")

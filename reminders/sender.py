@@ -174,6 +174,7 @@ class PacedSender:
         backoff_cap: float = 600.0,
         poll_interval: float = 1.0,
         sweep_interval: float = 1.0,
+        lease: float = 60.0,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -188,6 +189,8 @@ class PacedSender:
         self.backoff_cap = backoff_cap
         self.poll_interval = poll_interval
         self.sweep_interval = sweep_interval
+        self.lease = lease
+        self._mine: set[int] = set()  # rows this sender has claimed and not yet recorded
         self.pacer = Pacer(self.pace)
         self._postgres = not is_sqlite(database.engine)
         self._wake = asyncio.Event()
@@ -206,34 +209,50 @@ class PacedSender:
         self._wake.set()
 
     def recover_in_flight(self) -> list[int]:
-        """Rows left "sending" by a process that died go back to pending; each is logged, for it
-        may have been delivered already and will be sent again. Returns their ids."""
+        """Rows left "sending" by a sender that died go back to pending; each is logged, for it
+        may have been delivered already and will be sent again. Returns their ids.
 
-        def work(conn: Connection) -> list[Any]:
-            rows = conn.execute(
-                sa.select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.chat_id)
-                .where(_OUTBOX.c.status == SENDING)
-                .order_by(_OUTBOX.c.id)
-            ).all()
-            if rows:
-                conn.execute(
-                    sa.update(_OUTBOX)
-                    .where(_OUTBOX.c.id.in_([row.id for row in rows]))
-                    .where(_OUTBOX.c.status == SENDING)
-                    .values(status=PENDING)
-                )
-            return list(rows)
+        A row counts as left once its claim is older than `lease` seconds (longer than any
+        delivery takes), so that a replica starting beside another never takes the rows the
+        other is sending; with one process, `lease=0` takes them all at once."""
+        now = self.clock()
+        rows = self._write(lambda conn: self._recover(conn, now))
+        self._log_recovered(rows)
+        return [row.id for row in rows]
 
-        rows = self._write(work)
+    def _recover(self, conn: Connection, now: datetime) -> list[Any]:
+        stale = sa.and_(
+            _OUTBOX.c.status == SENDING,
+            sa.or_(
+                _OUTBOX.c.claimed_at.is_(None),
+                _OUTBOX.c.claimed_at <= now - timedelta(seconds=self.lease),
+            ),
+        )
+        if self._mine:
+            stale = sa.and_(stale, _OUTBOX.c.id.not_in(sorted(self._mine)))
+        rows = conn.execute(
+            sa.select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.chat_id)
+            .where(stale)
+            .order_by(_OUTBOX.c.id)
+        ).all()
+        if rows:
+            conn.execute(
+                sa.update(_OUTBOX)
+                .where(_OUTBOX.c.id.in_([row.id for row in rows]), stale)
+                .values(status=PENDING)
+            )
+        return list(rows)
+
+    @staticmethod
+    def _log_recovered(rows: Iterable[Any]) -> None:
         for row in rows:
             log.warning(
-                "outbox message %s (%s to chat %s) was in flight when the sender stopped: "
+                "outbox message %s (%s to chat %s) was in flight when its sender stopped: "
                 "may have been delivered; sending again",
                 row.id,
                 row.kind,
                 row.chat_id,
             )
-        return [row.id for row in rows]
 
     async def run(self, stop: asyncio.Event) -> None:
         """Sends until `stop` is set, then waits for the deliveries in flight to be recorded."""
@@ -326,6 +345,7 @@ class PacedSender:
             message.chat_id, self._now(), slot=now.timestamp() if slot is None else slot
         )
         self.pacer.in_flight.add(message.chat_id)
+        self._mine.add(message.id)
         task = asyncio.create_task(self._deliver(message, semaphore))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -344,6 +364,7 @@ class PacedSender:
             await self._record(message, outcome, now)
         finally:
             self.pacer.in_flight.discard(message.chat_id)
+            self._mine.discard(message.id)
             semaphore.release()
             self._wake.set()
 
@@ -380,6 +401,8 @@ class PacedSender:
         return self.database.run_write(lambda session: work(session.connection()))
 
     def _sweep(self, conn: Connection, now: datetime) -> None:
+        # A sender that died (another replica, or this process before a restart) left rows.
+        self._log_recovered(self._recover(conn, now))
         ready = sa.and_(_OUTBOX.c.status == PENDING, _OUTBOX.c.not_before <= now)
         expired = conn.execute(
             sa.update(_OUTBOX)

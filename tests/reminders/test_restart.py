@@ -71,6 +71,8 @@ def start(db: Database, api: FakeBotAPI, log: Path) -> subprocess.Popen[str]:
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "PYTHONUNBUFFERED": "1",
+        # One process: what a killed run left in flight is taken back at once.
+        "PHOIHOP_SEND_LEASE": "0",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     with log.open("w") as out:

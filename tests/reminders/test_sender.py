@@ -403,6 +403,24 @@ def test_recovery_of_rows_left_in_flight(db: Database, caplog: pytest.LogCapture
     assert sender.recover_in_flight() == []
 
 
+def test_a_replica_takes_back_only_rows_whose_claim_outlived_the_lease(db: Database) -> None:
+    """Another sender's rows in flight are left alone; a dead one's come back after the lease."""
+    [theirs] = queue(db, [22], status=SENDING)
+    clock = FakeClock()
+    with db.write() as session:
+        session.connection().execute(
+            sa.update(table(OutboxMessage))
+            .where(table(OutboxMessage).c.id == theirs)
+            .values(claimed_at=clock() - timedelta(seconds=10))
+        )
+    sender = make(db, clock, FakeDelivery(clock), lease=60.0)
+    assert sender.recover_in_flight() == []
+    assert rows(db)[theirs].status == SENDING
+    clock.now += timedelta(seconds=51)
+    assert sender.recover_in_flight() == [theirs]
+    assert rows(db)[theirs].status == PENDING
+
+
 def test_a_row_dropped_meanwhile_is_not_claimed(db: Database) -> None:
     [row_id] = queue(db, [21])
     with db.write() as session:
