@@ -17,6 +17,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -24,8 +25,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import group_life, onboarding, reminder_chat, reporting, requests, scheduling, status
 from bot import keyboards as kb
-from bot import onboarding, reminder_chat, reporting, requests, scheduling, status
 from bot.chat import SERVICES, Services, reply, utc_now, who
 from bot.i18n import LANGUAGES, Language, translator
 from storage.database import Database
@@ -199,5 +200,10 @@ def build_application(
     )
     # 5. Any other command.
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    # 6. Group life: a group upgraded to a supergroup; the bot removed, blocked or back.
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_life.migrated))
+    app.add_handler(
+        ChatMemberHandler(group_life.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     app.add_error_handler(on_error)
     return app
