@@ -207,3 +207,17 @@ def _head(url: str) -> str:
         return database.head_revision() or "-"
     finally:
         database.dispose()
+
+
+def test_a_group_upgraded_without_the_bot_knowing_is_a_problem(
+    api: FakeBotAPI, plan_db: Database
+) -> None:
+    old, new, leader = -4005, -1004005000000, 900100
+    api.add_user(leader)
+    api.add_group(old, members=[leader])
+    bind(plan_db, old)
+    api.upgrade_group(old, new, leader)
+    code, lines = doctor(plan_db.url)
+    assert code == 1
+    first = vi("doctor-group-migrated", program="CTPH-2019", chat=str(old), new_chat=str(new))
+    assert f"{PROBLEM} {first.splitlines()[0]}" in lines

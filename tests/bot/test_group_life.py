@@ -259,3 +259,46 @@ async def test_the_bot_made_administrator_is_not_a_block(plan_db: Database) -> N
         await chat.deliver(update)
     with plan_db.read() as session:
         assert session.get(BlockedChat, NEW) is None
+
+
+async def test_over_http_a_message_refused_as_migrated_goes_to_the_supergroup(
+    plan_db: Database,
+) -> None:
+    """Against the strict fake: the delivery to the old group comes back "chat migrated"; the
+    sender's outcome skips the row; the migration message then sends it to the new chat."""
+    from telegram import Bot
+
+    from bot.delivery import TelegramDelivery
+    from reminders.messages import Outgoing
+    from tests.fakes.bot_api import FakeBotAPI
+
+    bind(plan_db, OLD)
+    row_id = queue(plan_db, f"group:{OLD}", OLD)
+    with FakeBotAPI(token="7000004:group-life-tests") as api:
+        api.add_user(LEADER)
+        api.add_group(OLD, members=[LEADER])
+        updates = api.upgrade_group(OLD, NEW, LEADER)
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            delivery = TelegramDelivery(bot, lambda message: "Tuần này")
+            outgoing = Outgoing(row_id, program(plan_db).id or 0, "digest", OLD, "vi", {}, NOW)
+            outcome = await delivery.deliver(outgoing)
+            assert (outcome.kind, outcome.error) == ("blocked", f"chat migrated to {NEW}")
+            # What the sender records for a blocked outcome.
+            with plan_db.write() as session:
+                row = session.get(OutboxMessage, row_id)
+                assert row is not None
+                row.status, row.last_error = "skipped", outcome.error
+                session.add(row)
+                session.add(BlockedChat(chat_id=OLD, reason=outcome.error or "blocked"))
+            async with chat_with(plan_db, NOW) as chat:
+                for update in updates:
+                    await chat.deliver(update)
+            moved = outbox(plan_db, row_id)
+            assert (moved.chat_id, moved.status) == (NEW, "pending")
+            again = await delivery.deliver(
+                Outgoing(row_id, moved.program_id, "digest", moved.chat_id, "vi", {}, NOW)
+            )
+            assert again.kind == "sent"
+    assert program(plan_db).group_chat_id == NEW
+    with plan_db.read() as session:
+        assert session.get(BlockedChat, OLD) is None

@@ -1224,6 +1224,7 @@ class FakeBotAPI:
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._menu_buttons: dict[int | None, JSON] = {}
         self._webhook: JSON = {"url": ""}
+        self._migrated: dict[int, int] = {}  # a group upgraded to a supergroup -> its new id
         self._faults: list[_Fault] = []
         self._seq = itertools.count(1)
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -1394,6 +1395,28 @@ class FakeBotAPI:
         """The user unblocks the bot."""
         with self._cond:
             self._blocked.discard(user_id)
+
+    def upgrade_group(self, chat_id: int, new_chat_id: int, by_user: int) -> list[JSON]:
+        """`by_user` upgrades the group to a supergroup with a new id, as Telegram does: the
+        members move over, the old chat answers every request with 400 and
+        `migrate_to_chat_id`, and the service messages (`migrate_to_chat_id` in the old chat,
+        `migrate_from_chat_id` in the new) are queued as updates; returns those updates."""
+        if new_chat_id > -1_000_000_000_000:
+            raise ValueError("a supergroup's id is -100...")
+        with self._cond:
+            old = self._require_chat(chat_id)
+            if not old.is_group or old.data["type"] != "group":
+                raise ValueError("only a basic group is upgraded")
+            user = self._require_user(by_user)
+            data: JSON = {**old.data, "id": new_chat_id, "type": "supergroup"}
+            self._chats[new_chat_id] = _Chat(data, members=dict(old.members))
+            told = self._new_message(old, user, from_bot=False)
+            told["migrate_to_chat_id"] = new_chat_id
+            first = self._push({"message": told})
+            self._migrated[chat_id] = new_chat_id
+            came = self._new_message(self._chats[new_chat_id], user, from_bot=False)
+            came["migrate_from_chat_id"] = chat_id
+            return [first, self._push({"message": came})]
 
     def set_webhook_error(self, message: str, at: int | None = None) -> None:
         """Telegram could not deliver to the webhook set: getWebhookInfo reports
@@ -1819,6 +1842,12 @@ class FakeBotAPI:
             )
         if chat is None:
             raise _bad("chat not found")
+        if chat.id in self._migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat.id]},
+            )
         if sending and not chat.is_group:
             if chat.id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
