@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -38,6 +38,9 @@ from storage.people import ROLES, create_invite
 from storage.plans import export_plan, get_program, import_plan
 from storage.summaries import program_status
 from storage.vietnamese import VietnameseParseError, format_date, parse_date
+
+if TYPE_CHECKING:
+    from bot.webhook import WebhookOptions
 
 DEMO_AS_OF = date(2019, 6, 14)
 
@@ -95,7 +98,10 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     inv.add_argument("--role", choices=ROLES, default="officer", help=t("cli-help-role"))
     inv.add_argument("--bot-username", help=t("cli-help-bot-username"))
 
-    sub_parser("run", help=t("cli-help-run"))
+    run = sub_parser("run", help=t("cli-help-run"))
+    run.add_argument("--webhook", metavar="URL", help=t("cli-help-webhook"))
+    run.add_argument("--listen", metavar="HOST", help=t("cli-help-listen"))
+    run.add_argument("--port", type=int, metavar="N", help=t("cli-help-port"))
 
     rem = sub_parser("reminders", help=t("cli-help-reminders"))
     rem_sub = rem.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -457,13 +463,17 @@ def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> 
     settings = Settings()
     if not settings.telegram_bot_token:
         raise RefusalError(t("cli-run-no-token"))
+    import asyncio
+
     from bot.app import build_application
+    from bot.intake import serve
 
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     for chatty in ("httpx", "apscheduler"):  # a line per request, per job run
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    webhook = _webhook_options(args, settings, t, out)
     db = _open(url, t, create=True)
     app = build_application(
         token=settings.telegram_bot_token,
@@ -473,10 +483,33 @@ def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> 
     )
     print(t("cli-run-starting", url=_safe_url(url), api=settings.telegram_api_base_url), file=out)
     try:
-        app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+        # Every update is stored before it has any effect (bot/intake.py), polling or webhook.
+        asyncio.run(serve(app, db, webhook=webhook))
     finally:
         db.dispose()
     return 0
+
+
+def _webhook_options(
+    args: argparse.Namespace, settings: Settings, t: Translator, out: TextIO
+) -> WebhookOptions | None:
+    import secrets
+
+    from bot.webhook import WebhookOptions
+
+    url = args.webhook or settings.webhook_url
+    if not url:
+        return None
+    if not url.startswith("https://"):
+        raise RefusalError(t("cli-run-webhook-not-https", url=url))
+    secret = settings.webhook_secret
+    if not secret:
+        print(t("cli-run-webhook-secret-generated"), file=out)
+        secret = secrets.token_urlsafe(32)
+    listen = args.listen or settings.webhook_listen
+    port = args.port or settings.webhook_port
+    print(t("cli-run-webhook", url=url, listen=listen, port=port), file=out)
+    return WebhookOptions(url=url, secret=secret, listen=listen, port=port)
 
 
 def _cmd_reminders(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:

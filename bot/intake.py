@@ -1,0 +1,257 @@
+"""Incoming updates, kept before they have any effect, then processed in order.
+
+python-telegram-bot's Updater confirms a batch of updates to Telegram with its next getUpdates,
+before the handlers have run: a process killed in between would lose them. `phoihop run` polls
+with `Intake.poll` instead: getUpdates -> store the whole batch in one transaction
+(`storage.updates`) -> process every stored pending update in `update_id` order through
+`Application.process_update` -> mark it done (or failed, with its error; a failure never blocks
+the updates after it). Only the next getUpdates, whose offset is past the stored batch, confirms
+it. On start, what was stored but not processed is processed first. An update processed when the
+process was killed, before its mark, is processed again; the handlers record nothing twice
+(reports are keyed by message, drafts confirmed once). Webhook mode (`bot.webhook`) stores each
+update before answering 200 and processes it the same way.
+
+`serve` runs the Application around either: `initialize`, `post_init` (the reminders start),
+`start`, the intake until SIGINT or SIGTERM, then `stop`, `post_stop`, `shutdown`,
+`post_shutdown`, as `run_polling` would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from storage.database import Database
+from storage.models import utcnow
+from storage.updates import (
+    last_update_id,
+    mark_done,
+    mark_failed,
+    pending_updates,
+    store_updates,
+)
+
+if TYPE_CHECKING:
+    from bot.webhook import WebhookOptions
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+POLL_TIMEOUT = 10  # seconds a getUpdates waits for updates
+BATCH = 100
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+class Intake:
+    """Stores incoming updates and processes the stored ones, one at a time, in order."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        db: Database,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.application = application
+        self.db = db
+        self.clock = clock
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._errors: dict[int, BaseException] = {}
+        # After the application's own error handler (which logs and apologizes): note the
+        # failure so that the update is marked failed.
+        application.add_error_handler(self._note_error)
+
+    async def _note_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update) and context.error is not None:
+            self._errors[update.update_id] = context.error
+
+    async def store(self, updates: Sequence[Mapping[str, Any]]) -> int:
+        """Keeps a batch in one transaction; returns how many were new."""
+        now = self.clock()
+        return await asyncio.to_thread(self.db.run_write, lambda s: store_updates(s, updates, now))
+
+    def wake(self) -> None:
+        """Something was stored: `work` processes it."""
+        self._wake.set()
+
+    async def process_pending(self) -> int:
+        """Processes every stored pending update, lowest update_id first; returns how many."""
+        count = 0
+        async with self._lock:
+            while True:
+                rows = await asyncio.to_thread(self._pending)
+                if not rows:
+                    return count
+                for update_id, payload in rows:
+                    await self._process(update_id, payload)
+                    count += 1
+
+    def _pending(self) -> list[tuple[int, dict[str, Any]]]:
+        with self.db.read() as s:
+            return [(u.update_id, u.payload) for u in pending_updates(s, BATCH)]
+
+    async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
+        error: str | None = None
+        self._errors.pop(update_id, None)
+        try:
+            update = Update.de_json(payload, self.application.bot)
+            await self.application.process_update(update)
+        except Exception as exc:  # process_update hands handler errors to the error handlers
+            log.exception("update %s could not be processed", update_id)
+            error = describe(exc)
+        failure = self._errors.pop(update_id, None)
+        if failure is not None and error is None:
+            error = describe(failure)
+        now = self.clock()
+        if error is None:
+            await asyncio.to_thread(self.db.run_write, lambda s: mark_done(s, update_id, now))
+        else:
+            log.warning("update %s failed: %s", update_id, error)
+            await asyncio.to_thread(
+                self.db.run_write, lambda s: mark_failed(s, update_id, error, now)
+            )
+
+    async def work(self, stop: asyncio.Event) -> None:
+        """Processes what is stored now and whenever woken, until `stop`."""
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                await self.process_pending()
+            except Exception:  # the database is away: try again shortly
+                log.exception("processing stored updates failed")
+                await _sleep_or_stop(stop, 1.0)
+                self._wake.set()
+            await _wait_either(stop, self._wake)
+
+    async def poll(
+        self, stop: asyncio.Event, *, timeout: int = POLL_TIMEOUT, backoff: float = 1.0
+    ) -> None:
+        """getUpdates -> store -> process, until `stop`; see the module docstring."""
+        bot = self.application.bot
+        await self.process_pending()
+        last = await asyncio.to_thread(self._last_update_id)
+        offset = None if last is None else last + 1
+        delay = backoff
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(
+                bot.get_updates(
+                    offset=offset, timeout=timeout, allowed_updates=list(ALLOWED_UPDATES)
+                )
+            )
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not fetch.done():
+                fetch.cancel()
+                with contextlib.suppress(BaseException):
+                    await fetch
+                return
+            try:
+                updates = fetch.result()
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                await _sleep_or_stop(stop, seconds)
+                continue
+            except (InvalidToken, Conflict) as exc:
+                log.error("getUpdates refused: %s", exc)
+                await _sleep_or_stop(stop, max(delay, 5.0))
+                continue
+            except TelegramError as exc:
+                log.warning("getUpdates failed, retrying in %.0f s: %s", delay, exc)
+                await _sleep_or_stop(stop, delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = backoff
+            if not updates:
+                continue
+            payloads = [u.to_dict() for u in updates]
+            while True:
+                try:
+                    await self.store(payloads)
+                    break
+                except Exception:  # never confirm what is not stored: retry the same batch
+                    log.exception("storing %s update(s) failed", len(payloads))
+                    if stop.is_set():
+                        return
+                    await _sleep_or_stop(stop, delay)
+                    delay = min(delay * 2, 30.0)
+            delay = backoff
+            # Never back: a redelivered old update must not move the offset down.
+            offset = max([offset or 0, *(u.update_id + 1 for u in updates)])
+            try:
+                await self.process_pending()
+            except Exception:
+                log.exception("processing stored updates failed")
+
+    def _last_update_id(self) -> int | None:
+        with self.db.read() as s:
+            return last_update_id(s)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def _wait_either(first: asyncio.Event, second: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(first.wait()), asyncio.ensure_future(second.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+
+
+async def serve(
+    application: Application,  # type: ignore[type-arg]
+    db: Database,
+    *,
+    webhook: WebhookOptions | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Runs the bot until SIGINT or SIGTERM (or `stop`): polling, or the webhook's server."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    intake = Intake(application, db)
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        try:
+            if webhook is None:
+                try:  # polling and a webhook exclude each other
+                    await application.bot.delete_webhook()
+                except TelegramError as exc:
+                    log.warning("could not delete the webhook: %s", exc)
+                await intake.poll(stop)
+            else:
+                from bot.webhook import serve_webhook
+
+                await serve_webhook(intake, webhook, stop)
+        finally:
+            await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        log.info("stopped")
