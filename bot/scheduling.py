@@ -33,7 +33,7 @@ from bot.i18n import translator
 from bot.reminder_texts import render_outgoing
 from config.settings import Settings
 from reminders.messages import Outgoing
-from reminders.planner import PlanResult, plan_due
+from reminders.planner import PlanResult, plan_due, release_planning
 from reminders.sender import Clock, Pace, PacedSender, utc_now
 from storage.database import Database
 
@@ -166,6 +166,10 @@ class Reminders:
             with contextlib.suppress(Exception):
                 self.scheduler.shutdown(wait=False)
             self.scheduler = None
+            try:  # another replica, or the next start, may plan at once
+                await asyncio.to_thread(release_planning, self.database)
+            except Exception:
+                log.exception("could not give the planning lease back")
         task, self._task = self._task, None
         if task is None:
             return

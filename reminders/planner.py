@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 import weakref
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from reminders.snapshot import (
     snoozes,
 )
 from storage.database import Database
+from storage.leases import release_lease, take_lease
 from storage.models import OutboxMessage, Program, table
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class PlanResult:
     dropped: int = 0
     seconds: float = 0.0
     full: bool = True  # whether every task was looked at (else only what changed)
+    skipped: bool = False  # another process holds the planning lease
 
     def add(self, other: PlanResult) -> None:
         self.programs += other.programs
@@ -96,15 +99,30 @@ class Planner:
     restart, on another replica) plans everything from the database and writes the same rows."""
 
     FULL_EVERY = timedelta(hours=6)
+    LEASE = "plan_reminders"
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, lease: timedelta = timedelta(minutes=2)) -> None:
         self.database = database
+        self.lease = lease
+        self.holder = uuid.uuid4().hex
         self._known: dict[int, _Known] = {}
 
     def run(self, now: datetime) -> PlanResult:
-        """Plan every running program as of `now` (aware); never raises for one program."""
+        """Plan every running program as of `now` (aware); never raises for one program.
+
+        Replicas on one database take turns: a run that finds another process holding the
+        planning lease does nothing (`skipped`)."""
         started = time.perf_counter()
         total = PlanResult()
+        with self.database.write() as session:
+            held = take_lease(
+                session=session, name=self.LEASE, holder=self.holder, now=now, ttl=self.lease
+            )
+        if not held:
+            self._known.clear()  # another process planned: start from scratch when it is ours
+            total.skipped = True
+            total.seconds = time.perf_counter() - started
+            return total
         with self.database.read() as session:
             programs = running_programs(session, now)
         for program_id in programs:
@@ -171,6 +189,12 @@ class Planner:
             or any(known.at.timestamp() < end <= now.timestamp() for end in known.snooze_ends)
         )
 
+    def release(self) -> None:
+        """Give the planning lease back (a clean stop): another process may plan at once."""
+        with self.database.write() as session:
+            release_lease(session=session, name=self.LEASE, holder=self.holder)
+        self._known.clear()
+
 
 _PLANNERS: weakref.WeakKeyDictionary[Database, Planner] = weakref.WeakKeyDictionary()
 
@@ -181,6 +205,13 @@ def plan_due(database: Database, now: datetime) -> PlanResult:
     if planner is None:
         planner = _PLANNERS[database] = Planner(database)
     return planner.run(now)
+
+
+def release_planning(database: Database) -> None:
+    """The process-wide planner of `database` gives its lease back, if it has one."""
+    planner = _PLANNERS.pop(database, None)
+    if planner is not None:
+        planner.release()
 
 
 def _insert(session: Session) -> Any:

@@ -486,3 +486,12 @@ class IncomingUpdate(SQLModel, table=True):
     attempts: int = 0
     processed_at: datetime | None = _ts(default=None)
     error: str | None = Field(default=None, max_length=500)
+
+
+class JobLease(SQLModel, table=True):
+    """Which process runs a scheduled job (`storage.leases`): replicas on one database take
+    turns, so the minute's reminder planning runs once, not once per replica."""
+
+    name: str = Field(max_length=64, primary_key=True)
+    holder: str = Field(max_length=64)
+    until: datetime = _ts()
