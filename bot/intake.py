@@ -37,6 +37,7 @@ from storage.updates import (
     mark_done,
     mark_failed,
     pending_updates,
+    prune_updates,
     store_updates,
 )
 
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 POLL_TIMEOUT = 10  # seconds a getUpdates waits for updates
 BATCH = 100
+KEEP_DONE = timedelta(days=7)  # processed updates are forgotten after this; failed ones stay
 
 
 def describe(error: BaseException) -> str:
@@ -86,6 +88,17 @@ class Intake:
     def wake(self) -> None:
         """Something was stored: `work` processes it."""
         self._wake.set()
+
+    async def prune(self) -> None:
+        """Forgets updates processed more than `KEEP_DONE` ago (at start)."""
+        before = self.clock() - KEEP_DONE
+        try:
+            count = await asyncio.to_thread(self.db.run_write, lambda s: prune_updates(s, before))
+        except Exception:  # housekeeping only
+            log.exception("pruning processed updates failed")
+            return
+        if count:
+            log.info("forgot %s update(s) processed before %s", count, before)
 
     async def process_pending(self) -> int:
         """Processes every stored pending update, lowest update_id first; returns how many."""
@@ -126,6 +139,7 @@ class Intake:
 
     async def work(self, stop: asyncio.Event) -> None:
         """Processes what is stored now and whenever woken, until `stop`."""
+        await self.prune()
         while not stop.is_set():
             self._wake.clear()
             try:
@@ -141,6 +155,7 @@ class Intake:
     ) -> None:
         """getUpdates -> store -> process, until `stop`; see the module docstring."""
         bot = self.application.bot
+        await self.prune()
         await self.process_pending()
         last = await asyncio.to_thread(self._last_update_id)
         offset = None if last is None else last + 1

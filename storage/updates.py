@@ -94,3 +94,12 @@ def mark_done(session: Session, update_id: int, now: datetime) -> bool:
 def mark_failed(session: Session, update_id: int, error: str, now: datetime) -> bool:
     """A pending update whose processing raised: kept with its error, not tried again."""
     return _mark(session, update_id, FAILED, now, error[:ERROR_LENGTH])
+
+
+def prune_updates(session: Session, before: datetime) -> int:
+    """Forgets updates processed (`done`) before `before`; failed ones stay on record. Telegram
+    never delivers them again: they were confirmed long ago."""
+    result = session.connection().execute(
+        sa.delete(_t).where(_t.c.status == DONE, _t.c.processed_at < before)
+    )
+    return int(result.rowcount or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from storage.database import Database
 from storage.models import IncomingUpdate
 from storage.updates import (
@@ -13,6 +15,7 @@ from storage.updates import (
     mark_failed,
     pending_count,
     pending_updates,
+    prune_updates,
     store_updates,
 )
 from tests.conftest import NOW
@@ -70,3 +73,16 @@ def test_big_update_ids(db: Database) -> None:
     with db.read() as s:
         assert last_update_id(s) == big
         assert pending_updates(s)[0].update_id == big
+
+
+def test_prune_forgets_old_done_updates_only(db: Database) -> None:
+    with db.write() as s:
+        store_updates(s, [_update(1), _update(2), _update(3), _update(4)], NOW)
+        mark_done(s, 1, NOW - timedelta(days=10))
+        mark_failed(s, 2, "boom", NOW - timedelta(days=10))
+        mark_done(s, 3, NOW)
+    with db.write() as s:
+        assert prune_updates(s, NOW - timedelta(days=7)) == 1
+    with db.read() as s:
+        assert s.get(IncomingUpdate, 1) is None
+        assert [u for u in (2, 3, 4) if s.get(IncomingUpdate, u) is None] == []
