@@ -52,7 +52,9 @@ def outcome_of(exc: TelegramError) -> Outcome:
     if isinstance(exc, Forbidden):
         return Outcome("blocked", error=text)
     if isinstance(exc, ChatMigrated):
-        return Outcome("blocked", error=f"chat migrated to {exc.new_chat_id}")
+        return Outcome(
+            "migrated", error=f"chat migrated to {exc.new_chat_id}", new_chat_id=exc.new_chat_id
+        )
     if isinstance(exc, BadRequest):
         if any(gone in text.lower() for gone in _GONE):
             return Outcome("blocked", error=f"Bad Request: {text}")

@@ -79,7 +79,7 @@ class Outgoing:
     due_at: datetime
 
 
-OutcomeKind = Literal["sent", "retry_after", "transient", "blocked", "failed"]
+OutcomeKind = Literal["sent", "retry_after", "transient", "blocked", "migrated", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,7 @@ class Outcome:
     - retry_after: Telegram said 429; nothing more to this chat for `retry_after` seconds.
     - transient: a network error, a timeout or a 5xx; try again later, with backoff.
     - blocked: the person blocked the bot, or the bot is no longer in the group.
+    - migrated: the group became a supergroup, now `new_chat_id`; send there instead.
     - failed: refused for good (a bad request); not retried.
     """
 
@@ -97,6 +98,7 @@ class Outcome:
     message_id: int | None = None
     retry_after: float = 0.0
     error: str | None = None
+    new_chat_id: int | None = None
 
 
 class Delivery(Protocol):

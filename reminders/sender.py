@@ -45,6 +45,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from reminders.messages import (
     DROPPED,
@@ -58,6 +59,7 @@ from reminders.messages import (
     Outgoing,
 )
 from storage.database import Database, is_sqlite
+from storage.groups import migrate_group
 from storage.models import BlockedChat, OutboxMessage, table
 
 log = logging.getLogger(__name__)
@@ -371,9 +373,14 @@ class PacedSender:
     async def _record(self, message: Outgoing, outcome: Outcome, now: datetime) -> None:
         for attempt in range(1, 6):
             try:
-                await asyncio.to_thread(
-                    self._write, lambda c: self._apply(c, message, outcome, now)
-                )
+                if outcome.kind == "migrated" and outcome.new_chat_id is not None:
+                    await asyncio.to_thread(
+                        self.database.run_write, lambda s: self._migrate(s, message, outcome, now)
+                    )
+                else:
+                    await asyncio.to_thread(
+                        self._write, lambda c: self._apply(c, message, outcome, now)
+                    )
                 return
             except Exception:
                 if attempt == 5:
@@ -474,6 +481,34 @@ class PacedSender:
         result: Outgoing | None = self._write(work)
         return result
 
+    def _migrate(
+        self, session: Session, message: Outgoing, outcome: Outcome, now: datetime
+    ) -> None:
+        """The group became a supergroup: the message (and every other pending one to the old
+        chat) goes to the new chat, and so does the committee group of its programs."""
+        assert outcome.new_chat_id is not None
+        session.connection().execute(
+            sa.update(_OUTBOX)
+            .where(_OUTBOX.c.id == message.id, _OUTBOX.c.status == SENDING)
+            .values(
+                status=PENDING,
+                not_before=now,
+                attempts=_OUTBOX.c.attempts - 1,
+                last_error=_clip(outcome.error),
+            )
+        )
+        migrate_group(
+            session=session,
+            old_chat_id=message.chat_id,
+            new_chat_id=outcome.new_chat_id,
+            now=now,
+        )
+        log.warning(
+            "chat %s became supergroup %s: its messages and committee group moved there",
+            message.chat_id,
+            outcome.new_chat_id,
+        )
+
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the `attempts`-th attempt failed transiently."""
         return float(min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1)))
@@ -533,7 +568,7 @@ class PacedSender:
                     delay,
                 )
             conn.execute(sa.update(_OUTBOX).where(this).values(**values))
-        elif outcome.kind == "blocked":
+        elif outcome.kind in ("blocked", "migrated"):  # migrated without a new id: as blocked
             reason = error or "blocked"
             known = conn.execute(
                 sa.select(_BLOCKED.c.chat_id).where(_BLOCKED.c.chat_id == message.chat_id)

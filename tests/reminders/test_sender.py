@@ -421,6 +421,37 @@ def test_a_replica_takes_back_only_rows_whose_claim_outlived_the_lease(db: Datab
     assert rows(db)[theirs].status == PENDING
 
 
+def test_a_group_that_became_a_supergroup_gets_its_messages_there(db: Database) -> None:
+    """Telegram answers "chat migrated": the message, the other pending ones to the old chat
+    and the program's committee group move to the new chat, and everything is sent there."""
+    old, new = -100777, -1009777
+    pid = program(db)
+    with db.write() as session:
+        found = session.get(Program, pid)
+        assert found is not None
+        found.group_chat_id = old
+        session.add(found)
+    rows_ids = queue(db, [old, old])
+    clock = FakeClock()
+
+    def script(message: Outgoing, _n: int) -> Outcome | None:
+        if message.chat_id == old:
+            return Outcome("migrated", error=f"chat migrated to {new}", new_chat_id=new)
+        return None
+
+    delivery = FakeDelivery(clock, script)
+    asyncio.run(drive(make(db, clock, delivery), lambda: settled(db)))
+    got = rows(db)
+    assert [got[i].status for i in rows_ids] == [SENT, SENT]
+    assert [got[i].chat_id for i in rows_ids] == [new, new]
+    assert len(delivery.sent_to(new)) == 2
+    assert [d.outcome.kind for d in delivery.log if d.message.chat_id == old] == ["migrated"]
+    with db.read() as session:
+        moved = session.get(Program, pid)
+        assert moved is not None and moved.group_chat_id == new
+        assert session.get(BlockedChat, old) is None
+
+
 def test_a_row_dropped_meanwhile_is_not_claimed(db: Database) -> None:
     [row_id] = queue(db, [21])
     with db.write() as session:

@@ -177,7 +177,8 @@ def test_outcomes_of_bot_api_errors() -> None:
         "blocked"
     )
     migrated = outcome_of(ChatMigrated(-1001111))
-    assert migrated.kind == "blocked" and "-1001111" in (migrated.error or "")
+    assert (migrated.kind, migrated.new_chat_id) == ("migrated", -1001111)
+    assert "-1001111" in (migrated.error or "")
     assert outcome_of(BadRequest("Chat not found")).kind == "blocked"
     assert outcome_of(BadRequest("Can't parse entities: unclosed tag")).kind == "failed"
     assert outcome_of(TimedOut()).kind == "transient"
