@@ -19,6 +19,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
+from bot import logs
 from bot.i18n import Language, Translator, translator
 from storage.conversations import get_step, set_step
 from storage.database import Database
@@ -108,6 +109,7 @@ def who(update: Update, context: ContextTypes.DEFAULT_TYPE, *, with_step: bool =
             step = get_step(session=session, person_id=member.person_id)
     if chosen is None and user.language_code:
         chosen = "en" if user.language_code.startswith("en") else "vi"
+    logs.bind_program(member.program_code if member is not None else None)
     chat = update.effective_chat
     return Who(
         user_id=user.id,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -465,14 +464,11 @@ def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> 
         raise RefusalError(t("cli-run-no-token"))
     import asyncio
 
+    from bot import logs
     from bot.app import build_application
     from bot.intake import serve
 
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for chatty in ("httpx", "apscheduler"):  # a line per request, per job run
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    logs.configure(settings.log_level, settings.log_format)
     webhook = _webhook_options(args, settings, t, out)
     db = _open(url, t, create=True)
     app = build_application(

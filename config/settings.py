@@ -82,6 +82,10 @@ class Settings(BaseSettings):
         default=8080, ge=1, le=65535, validation_alias=AliasChoices("PHOIHOP_WEBHOOK_PORT")
     )
 
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias=AliasChoices("PHOIHOP_LOG_FORMAT")
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
