@@ -30,6 +30,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot import logs
 from storage.database import Database
 from storage.models import utcnow
 from storage.updates import (
@@ -121,6 +122,8 @@ class Intake:
         self._errors.pop(update_id, None)
         try:
             update = Update.de_json(payload, self.application.bot)
+            user = update.effective_user
+            logs.bind_update(update_id, user.id if user is not None else None)
             await self.application.process_update(update)
         except Exception as exc:  # process_update hands handler errors to the error handlers
             log.exception("update %s could not be processed", update_id)
