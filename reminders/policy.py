@@ -438,28 +438,19 @@ class Policy:
                 expires_at=until,
                 payload=payload,
             )
-        if "lead" in audience:
-            yield from self._to_people(
-                self.officers([task.lead_org_id]),
-                kind=COMPLETION,
-                subject=subject,
-                slot="done",
-                essential=False,
-                due_at=at,
-                expires_at=until,
-                payload=payload,
-            )
+        told = [task.lead_org_id] if "lead" in audience else []
         if "partners" in audience:
-            yield from self._to_people(
-                self.officers(self._partners(task)),
-                kind=COMPLETION,
-                subject=subject,
-                slot="done",
-                essential=False,
-                due_at=at,
-                expires_at=until,
-                payload=payload,
-            )
+            told.extend(self._partners(task))
+        yield from self._to_people(
+            self.officers(told),
+            kind=COMPLETION,
+            subject=subject,
+            slot="done",
+            essential=False,
+            due_at=at,
+            expires_at=until,
+            payload=payload,
+        )
 
     def period_slots(self, period: PeriodView) -> list[tuple[str, int, date, datetime, datetime]]:
         """(kind, days before, day, due_at, expires_at) of a period's calls and missing list."""
