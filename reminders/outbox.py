@@ -4,7 +4,7 @@ recently failed ones, and who a `person:<id>` recipient is. Plain data; the comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from reminders.messages import FAILED, PENDING
+from storage.database import in_chunks
 from storage.models import Membership, Organization, OutboxMessage, Person, Program, table
 
 NEXT_LIMIT = 10
@@ -124,7 +125,7 @@ def recipient_names(
     names: dict[tuple[int, str], RecipientName] = {}
     if wanted and ids:
         person, member, org = table(Person), table(Membership), table(Organization)
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in in_chunks(sorted(wanted)):
             rows = session.connection().execute(
                 sa.select(member.c.program_id, person.c.id, person.c.name, org.c.code)
                 .join(member, member.c.person_id == person.c.id)
@@ -134,12 +135,6 @@ def recipient_names(
             for r in rows:
                 names[(r.program_id, f"person:{r.id}")] = RecipientName(r.name, r.code)
     return names
-
-
-def _chunks(values: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
-    # Keeps each IN list under SQLite's bound-parameter limit.
-    for n in range(0, len(values), size):
-        yield values[n : n + size]
 
 
 def _utc(moment: datetime) -> datetime:

@@ -35,7 +35,7 @@ from reminders.snapshot import (
     reported_tasks_since,
     snoozes,
 )
-from storage.database import Database
+from storage.database import Database, in_chunks
 from storage.leases import release_lease, take_lease
 from storage.models import OutboxMessage, Program, table
 
@@ -240,10 +240,8 @@ def write_plan(
         ordered = sorted(subjects)
         rows = [
             row
-            for i in range(0, len(ordered), 900)
-            for row in conn.execute(
-                sa.select(*columns).where(live, o.c.subject.in_(ordered[i : i + 900]))
-            )
+            for chunk in in_chunks(ordered)
+            for row in conn.execute(sa.select(*columns).where(live, o.c.subject.in_(chunk)))
         ]
     existing = {(r.kind, r.subject, r.recipient, r.slot): r for r in rows}
     planned, open_keys = plan_now(snapshot, now, existing)
@@ -291,11 +289,11 @@ def write_plan(
     gone = [
         row.id for key, row in existing.items() if key not in open_keys and row.status == PENDING
     ]
-    for i in range(0, len(gone), 900):
+    for chunk in in_chunks(gone):
         result.dropped += (
             conn.execute(
                 sa.update(o)
-                .where(o.c.id.in_(gone[i : i + 900]), o.c.status == PENDING)
+                .where(o.c.id.in_(chunk), o.c.status == PENDING)
                 .values(status=DROPPED, last_error=NO_LONGER)
             ).rowcount
             or 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from reminders.policy import PeriodView, PersonView, ProgramSnapshot, TaskView
+from storage.database import in_chunks
 from storage.models import (
     Difficulty,
     Extension,
@@ -26,15 +27,9 @@ from storage.models import (
 )
 from storage.reminder_settings import ReminderSettings
 
-_CHUNK = 900  # ids per IN list: under SQLite's parameter limit, cheap on PostgreSQL
 # A deadline reminder said on the working day before a day off may come a week early.
 _SLACK = timedelta(days=7)
 _RECENT = timedelta(days=7)  # completions are announced for a week at most
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i : i + _CHUNK]
 
 
 def _only(
@@ -234,7 +229,7 @@ def load_snapshot(
     # overdue notices that make up most of a late year.
     wanted = [r.id for r in rows if not r.partners_all and (r.done_on or r.due >= first - _SLACK)]
     partners: dict[int, list[int]] = {}
-    for ids in _chunks(wanted):
+    for ids in in_chunks(wanted):
         for task_id, org_id in conn.execute(
             sa.select(partner.c.task_id, partner.c.org_id)
             .where(partner.c.task_id.in_(ids))
@@ -244,7 +239,7 @@ def load_snapshot(
     recorded: dict[int, datetime] = {}
     done = [r.id for r in rows if r.done_on is not None]
     report = table(Report)
-    for ids in _chunks(done):
+    for ids in in_chunks(done):
         for task_id, at in conn.execute(
             sa.select(report.c.task_id, sa.func.max(report.c.created_at))
             .join(task, task.c.id == report.c.task_id)

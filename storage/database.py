@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +27,17 @@ from sqlmodel import Session
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Values per IN list: under SQLite's bound-parameter limit, cheap on PostgreSQL.
+IN_LIST_SIZE = 900
+
+
+def in_chunks(values: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size`, for `IN (...)` lists."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 _MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE = "phoihop_write"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from storage.database import in_chunks
 from storage.derived import OPEN, done_state_sql
 from storage.errors import OperationError
 from storage.models import (
@@ -421,7 +422,7 @@ def _status(
     shown = conn.execute(first_shown.order_by(tk.c.position, tk.c.id).limit(limit)).all()
     shown_ids = [r.id for r in shown]
     per_task: dict[int, list[Any]] = defaultdict(list)
-    for chunk in _chunks(shown_ids):
+    for chunk in in_chunks(shown_ids, 5000):
         for r in conn.execute(
             sa.select(*tot.columns())
             .where(*tot.where, tot.task_id.in_(chunk))
@@ -912,11 +913,6 @@ def _maybe(milli: int | None) -> Decimal | None:
     return None if milli is None else from_milli(milli)
 
 
-def _chunks(ids: Sequence[int], size: int = 5000) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def _breakdown(
     conn: sa.Connection,
     values: Any,
@@ -929,7 +925,7 @@ def _breakdown(
     position = {r.id: n for n, r in enumerate(orgs)}
     code = {r.id: r.code for r in orgs}
     rows: list[Any] = []
-    for chunk in _chunks(sorted(task_ids)):
+    for chunk in in_chunks(sorted(task_ids), 5000):
         rows += conn.execute(
             sa.select(
                 values.c.task_id, values.c.indicator_id, values.c.org_id, values.c.value_milli,
@@ -948,7 +944,7 @@ def _breakdown(
 def _targets(conn: sa.Connection, task_ids: Sequence[int]) -> dict[tuple[int, int], int]:
     tt = table(TaskTarget)
     result: dict[tuple[int, int], int] = {}
-    for chunk in _chunks(task_ids):
+    for chunk in in_chunks(task_ids, 5000):
         for a, b, v in conn.execute(
             sa.select(tt.c.task_id, tt.c.indicator_id, tt.c.value_milli).where(
                 tt.c.task_id.in_(chunk)
