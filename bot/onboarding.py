@@ -11,8 +11,9 @@ from bot.chat import Who, esc, local_day, reply, services, who
 from bot.i18n import Translator, translator
 from bot.render import date_text
 from storage.errors import OperationError
+from storage.groups import record_restored
 from storage.operations import LEADING_ROLES
-from storage.people import ROLES, Member, create_invite, redeem_invite, set_language, unblock_chat
+from storage.people import ROLES, Member, create_invite, redeem_invite, set_language
 
 INVITERS = frozenset({"chair", "secretary"})
 
@@ -65,8 +66,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is not None:
         # Speaking to the bot again lifts a block the reminder sender recorded.
-        chat_id = chat.id
-        services(context).db.run_write(lambda s: unblock_chat(session=s, chat_id=chat_id))
+        chat_id, svc = chat.id, services(context)
+        svc.db.run_write(lambda s: record_restored(session=s, chat_id=chat_id, now=svc.clock()))
     code = context.args[0] if context.args else None
     if code is None:
         await reply(

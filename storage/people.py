@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from storage.errors import OperationError
 from storage.models import (
     AuditEntry,
-    BlockedChat,
     Invite,
     Membership,
     Organization,
@@ -293,15 +292,6 @@ def people_with_roles(
         .order_by(col(Person.telegram_id))
     ).all()
     return [Recipient(tid, lang, role) for tid, lang, role in rows if tid is not None]
-
-
-def unblock_chat(*, session: Session, chat_id: int) -> bool:
-    """Forget that a chat blocked the bot (the person spoke to it again); whether it had."""
-    blocked = session.get(BlockedChat, chat_id)
-    if blocked is None:
-        return False
-    session.delete(blocked)
-    return True
 
 
 @dataclass(frozen=True)
