@@ -30,7 +30,7 @@ from reminders.snapshot import (
     Version,
     load_snapshot,
     open_deadlines,
-    program_settings,
+    program_only,
     read_version,
     reported_tasks_since,
     snoozes,
@@ -150,13 +150,7 @@ class Planner:
                     else set()
                 )
                 after, until = known.at.timestamp(), now.timestamp()
-                policy = Policy(
-                    ProgramSnapshot(
-                        program_id, program.code, program.timezone, program.language,
-                        program.start, program.end, program_settings(program),
-                        program.group_chat_id, {}, [], [],
-                    )
-                )  # fmt: skip
+                policy = Policy(program_only(program))
                 opening = {
                     due for due in known.deadlines if policy.opens_between(due, after, until)
                 }

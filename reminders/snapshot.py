@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -145,6 +145,25 @@ def snoozes(session: Session, program_id: int) -> list[datetime]:
 
 def program_settings(program: Program) -> ReminderSettings:
     return ReminderSettings.from_plan(program.reminders)
+
+
+def program_only(program: Program, settings: ReminderSettings | None = None) -> ProgramSnapshot:
+    """The program's dates, zone and settings, without its people or tasks: enough for the
+    policy to compute when slots open."""
+    assert program.id is not None
+    return ProgramSnapshot(
+        program_id=program.id,
+        code=program.code,
+        zone=program.timezone,
+        language=program.language,
+        start=program.start,
+        end=program.end,
+        settings=settings or program_settings(program),
+        group_chat_id=program.group_chat_id,
+        organizations={},
+        people=[],
+        tasks=[],
+    )
 
 
 def load_snapshot(
@@ -303,15 +322,8 @@ def load_snapshot(
                 )
             ).scalars()
         )
-    return ProgramSnapshot(
-        program_id=program_id,
-        code=program.code,
-        zone=program.timezone,
-        language=program.language,
-        start=program.start,
-        end=program.end,
-        settings=settings,
-        group_chat_id=program.group_chat_id,
+    return replace(
+        program_only(program, settings),
         organizations=organizations,
         people=people,
         tasks=tasks,
