@@ -33,12 +33,6 @@ class WorkCalendar:
 
         return holidays.country_holidays(self._country)
 
-    def holiday_name(self, day: date) -> str | None:
-        if day in self._extra:
-            return "extra"
-        table = self._holidays
-        return None if table is None else table.get(day)
-
     def is_working_day(self, day: date) -> bool:
         known = self._working.get(day)
         if known is not None:

@@ -40,6 +40,7 @@ FAILED = "failed"  # gave up: Telegram refused it for good, or errors outlasted 
 DROPPED = "dropped"  # no longer makes sense: the task was done, a later slot replaced it
 SKIPPED = "skipped"  # the chat blocked the bot (or the bot left the group)
 STATUSES = (PENDING, SENDING, SENT, FAILED, DROPPED, SKIPPED)
+EXPIRED = "expired"  # the `last_error` of a row dropped because its slot closed unsent
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from reminders.calendar import WorkCalendar
-from reminders.messages import DROPPED, PENDING
+from reminders.messages import DROPPED, EXPIRED, PENDING
 from reminders.policy import Policy, ProgramSnapshot, plan_now
 from reminders.snapshot import (
     Version,
@@ -42,7 +42,6 @@ from storage.models import OutboxMessage, Program, table
 log = logging.getLogger(__name__)
 
 NO_LONGER = "no longer applies"
-EXPIRED = "expired"
 # Programs are planned from a month before they start to a month after they end.
 _MARGIN = timedelta(days=31)
 

@@ -49,6 +49,7 @@ from sqlmodel import Session
 
 from reminders.messages import (
     DROPPED,
+    EXPIRED,
     FAILED,
     PENDING,
     SENDING,
@@ -70,7 +71,6 @@ Sleep = Callable[[float], Awaitable[None]]
 _OUTBOX = table(OutboxMessage)
 _BLOCKED = table(BlockedChat)
 _ERROR_LENGTH = 500
-EXPIRED = "expired"
 
 
 def utc_now() -> datetime:

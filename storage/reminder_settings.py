@@ -86,10 +86,6 @@ class ReminderSettings(BaseModel):
             raise ValueError(f"{value} is not a country the holidays library knows (e.g. VN)")
         return value.upper()
 
-    @property
-    def escalation_roles(self) -> frozenset[str]:
-        return frozenset(self.escalate_to)
-
     @classmethod
     def from_plan(cls, section: dict[str, Any] | None) -> ReminderSettings:
         """The settings of a plan's `reminders:` section (None: every default)."""

@@ -22,6 +22,7 @@ from sqlmodel import select
 from reminders.messages import (
     DIGEST,
     DROPPED,
+    EXPIRED,
     FAILED,
     PENDING,
     SENDING,
@@ -30,7 +31,7 @@ from reminders.messages import (
     Outcome,
     Outgoing,
 )
-from reminders.sender import EXPIRED, Pace, PacedSender, Pacer
+from reminders.sender import Pace, PacedSender, Pacer
 from storage.database import Database
 from storage.models import BlockedChat, OutboxMessage, Program, table
 
