@@ -55,6 +55,9 @@ def render_outgoing(message: Outgoing, *, database: Database, i18n: I18n = trans
     """
     if message.kind not in _RENDERERS:
         raise ValueError(f"no text for messages of kind {message.kind!r}")
+    if message.language is not None and message.kind != DIGEST:
+        # The planner gives every message its language: nothing to read on the sender's path.
+        return "\n".join(_RENDERERS[message.kind](i18n(message.language), message.payload))
     with database.read() as session:
         program = session.get(Program, message.program_id)
         if program is None:
