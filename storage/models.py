@@ -92,6 +92,8 @@ class Program(SQLModel, table=True):
     # The committee's group chat, bound in the chat by a leader (`/nhom`): announcements and
     # the weekly digest go there.
     group_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # Completions wait for the chair's or secretariat's acceptance (`storage.verification`).
+    verification: bool = False
     # The latest effective date of any report or extension: as-of dates from it on need no replay.
     last_effective_on: date | None = None
     created_at: datetime = _ts(default_factory=utcnow)
@@ -475,7 +477,10 @@ class IncomingUpdate(SQLModel, table=True):
     failed update is kept for the record and never blocks the ones after it)."""
 
     __tablename__ = "incoming_update"
-    __table_args__ = (sa.Index("ix_incoming_update_status", "status", "update_id"),)
+    __table_args__ = (
+        sa.Index("ix_incoming_update_status", "status", "update_id"),
+        sa.Index("ix_incoming_update_chat", "chat_key", "status", "update_id"),
+    )
 
     update_id: int = Field(
         sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
@@ -486,6 +491,11 @@ class IncomingUpdate(SQLModel, table=True):
     attempts: int = 0
     processed_at: datetime | None = _ts(default=None)
     error: str | None = Field(default=None, max_length=500)
+    # The chat (or user) it comes from: one chat's updates are processed one at a time, in order.
+    chat_key: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # The process working on it, and when it took it or last said it still was (a lease).
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _ts(default=None)
 
 
 class JobLease(SQLModel, table=True):
@@ -495,3 +505,29 @@ class JobLease(SQLModel, table=True):
     name: str = Field(max_length=64, primary_key=True)
     holder: str = Field(max_length=64)
     until: datetime = _ts()
+
+
+class Verification(SQLModel, table=True):
+    """A completion reported by a lead (or the secretariat) in a program with verification on,
+    waiting for the chair or secretariat to accept it or return it (`storage.verification`).
+
+    The done report itself never closes the task; an acceptance records the closing report
+    (`closing_report_id`, dated the day of the acceptance, completed on the reported date).
+    `status`: pending -> accepted | returned, or `superseded` by a later completion or reopening
+    of the same task before anyone decided."""
+
+    __table_args__ = (sa.Index("ix_verification_pending", "program_id", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id")
+    task_id: int = Field(foreign_key="task.id", index=True)
+    report_id: int = Field(foreign_key="report.id", unique=True)
+    org_id: int = Field(foreign_key="organization.id")
+    completed_on: date
+    status: str = Field(default="pending", max_length=16)
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = _ts(default=None)
+    decided_on: date | None = None
+    reason: str | None = None
+    closing_report_id: int | None = Field(default=None, foreign_key="report.id")
+    created_at: datetime = _ts(default_factory=utcnow)
