@@ -11,7 +11,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
@@ -480,7 +480,15 @@ def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> 
     print(t("cli-run-starting", url=_safe_url(url), api=settings.telegram_api_base_url), file=out)
     try:
         # Every update is stored before it has any effect (bot/intake.py), polling or webhook.
-        asyncio.run(serve(app, db, webhook=webhook))
+        asyncio.run(
+            serve(
+                app,
+                db,
+                webhook=webhook,
+                instance=settings.instance,
+                lease=timedelta(seconds=settings.update_lease),
+            )
+        )
     finally:
         db.dispose()
     return 0

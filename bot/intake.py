@@ -11,6 +11,13 @@ process was killed, before its mark, is processed again; the handlers record not
 (reports are keyed by message, drafts confirmed once). Webhook mode (`bot.webhook`) stores each
 update before answering 200 and processes it the same way.
 
+Processes sharing a database (webhook replicas) claim the updates they work on
+(`storage.updates.claim_updates`): different chats go to different processes, one chat's updates
+are processed one at a time and in order, and a claim is a lease renewed while its update is being
+processed, so a replica that dies leaves its updates to the others once the lease runs out. A
+process restarted under the same name (host and port, or `PHOIHOP_INSTANCE`) takes its own
+claims back at once; in polling mode, where only one process can fetch, every claim is taken back.
+
 `serve` runs the Application around either: `initialize`, `post_init` (the reminders start),
 `start`, the intake until SIGINT or SIGTERM, then `stop`, `post_stop`, `shutdown`,
 `post_shutdown`, as `run_polling` would.
@@ -22,6 +29,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,11 +42,13 @@ from bot import logs
 from storage.database import Database
 from storage.models import utcnow
 from storage.updates import (
+    claim_updates,
     last_update_id,
     mark_done,
     mark_failed,
-    pending_updates,
     prune_updates,
+    release_claims,
+    renew_claim,
     store_updates,
 )
 
@@ -49,7 +59,9 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 POLL_TIMEOUT = 10  # seconds a getUpdates waits for updates
-BATCH = 100
+BATCH = 10  # updates claimed at a time: small, so that replicas share a burst
+LEASE = timedelta(seconds=30)
+IDLE_CHECK = 1.0  # seconds: how often a replica looks for updates other replicas stored
 KEEP_DONE = timedelta(days=7)  # processed updates are forgotten after this; failed ones stay
 
 
@@ -66,10 +78,14 @@ class Intake:
         db: Database,
         *,
         clock: Callable[[], datetime] = utcnow,
+        holder: str = "poll",
+        lease: timedelta = LEASE,
     ) -> None:
         self.application = application
         self.db = db
         self.clock = clock
+        self.holder = holder
+        self.lease = lease
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._errors: dict[int, BaseException] = {}
@@ -101,25 +117,53 @@ class Intake:
         if count:
             log.info("forgot %s update(s) processed before %s", count, before)
 
+    async def take_back_claims(self, *, everyone: bool) -> None:
+        """At start: the claims of this process's previous life (or, polling, of anyone)."""
+        holder = None if everyone else self.holder
+        count = await asyncio.to_thread(
+            self.db.run_write, lambda s: release_claims(s, holder=holder)
+        )
+        if count:
+            log.info("took back %s update(s) claimed before a restart", count)
+
     async def process_pending(self) -> int:
-        """Processes every stored pending update, lowest update_id first; returns how many."""
+        """Claims and processes stored pending updates, lowest update_id first, until none is
+        left to claim; returns how many."""
         count = 0
         async with self._lock:
             while True:
-                rows = await asyncio.to_thread(self._pending)
+                now = self.clock()
+                rows = await asyncio.to_thread(
+                    self.db.run_write,
+                    lambda s, now=now: claim_updates(
+                        s, holder=self.holder, now=now, lease=self.lease, limit=BATCH
+                    ),
+                )
                 if not rows:
                     return count
                 for update_id, payload in rows:
                     await self._process(update_id, payload)
                     count += 1
 
-    def _pending(self) -> list[tuple[int, dict[str, Any]]]:
-        with self.db.read() as s:
-            return [(u.update_id, u.payload) for u in pending_updates(s, BATCH)]
+    async def _heartbeat(self, update_id: int) -> None:
+        """Renews the claim on an update while it is being processed (a slow export, say)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            now = self.clock()
+            try:
+                await asyncio.to_thread(
+                    self.db.run_write,
+                    lambda s, now=now: renew_claim(
+                        s, update_id=update_id, holder=self.holder, now=now
+                    ),
+                )
+            except Exception:  # the next beat tries again; the lease has slack for it
+                log.warning("could not renew the claim on update %s", update_id, exc_info=True)
 
     async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
         error: str | None = None
         self._errors.pop(update_id, None)
+        heartbeat = asyncio.create_task(self._heartbeat(update_id))
         try:
             update = Update.de_json(payload, self.application.bot)
             user = update.effective_user
@@ -128,6 +172,8 @@ class Intake:
         except Exception as exc:  # process_update hands handler errors to the error handlers
             log.exception("update %s could not be processed", update_id)
             error = describe(exc)
+        finally:
+            heartbeat.cancel()
         failure = self._errors.pop(update_id, None)
         if failure is not None and error is None:
             error = describe(failure)
@@ -141,7 +187,8 @@ class Intake:
             )
 
     async def work(self, stop: asyncio.Event) -> None:
-        """Processes what is stored now and whenever woken, until `stop`."""
+        """Processes what is stored now, whenever woken, and what other replicas stored or left
+        behind (looked for every `IDLE_CHECK` seconds), until `stop`."""
         await self.prune()
         while not stop.is_set():
             self._wake.clear()
@@ -151,7 +198,7 @@ class Intake:
                 log.exception("processing stored updates failed")
                 await _sleep_or_stop(stop, 1.0)
                 self._wake.set()
-            await _wait_either(stop, self._wake)
+            await _wait_either(stop, self._wake, timeout=IDLE_CHECK)
 
     async def poll(
         self, stop: asyncio.Event, *, timeout: int = POLL_TIMEOUT, backoff: float = 1.0
@@ -225,10 +272,12 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-async def _wait_either(first: asyncio.Event, second: asyncio.Event) -> None:
+async def _wait_either(
+    first: asyncio.Event, second: asyncio.Event, *, timeout: float | None = None
+) -> None:
     waits = [asyncio.ensure_future(first.wait()), asyncio.ensure_future(second.wait())]
     try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for wait in waits:
             wait.cancel()
@@ -240,14 +289,19 @@ async def serve(
     *,
     webhook: WebhookOptions | None = None,
     stop: asyncio.Event | None = None,
+    instance: str | None = None,
+    lease: timedelta = LEASE,
 ) -> None:
-    """Runs the bot until SIGINT or SIGTERM (or `stop`): polling, or the webhook's server."""
+    """Runs the bot until SIGINT or SIGTERM (or `stop`): polling, or the webhook's server.
+    `instance` names this process among replicas (default: host and port)."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    intake = Intake(application, db)
+    holder = instance or f"{socket.gethostname()}:{webhook.port if webhook else 'poll'}"
+    intake = Intake(application, db, holder=holder[:64], lease=lease)
+    await intake.take_back_claims(everyone=webhook is None)
     await application.initialize()
     try:
         if application.post_init is not None:

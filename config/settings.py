@@ -62,6 +62,16 @@ class Settings(BaseSettings):
     send_lease: float = Field(
         default=60.0, ge=0, validation_alias=AliasChoices("PHOIHOP_SEND_LEASE")
     )
+    # Incoming updates: how long a process's claim on one lasts unless renewed (it is renewed
+    # while the work goes on), and the process's name among replicas (default: host and port).
+    update_lease: float = Field(
+        default=30.0, ge=1, le=3600, validation_alias=AliasChoices("PHOIHOP_UPDATE_LEASE")
+    )
+    instance: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+        validation_alias=AliasChoices("PHOIHOP_INSTANCE"),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias=AliasChoices("PHOIHOP_LOG_LEVEL")
     )

@@ -6,12 +6,19 @@ webhook request) before it confirms it to Telegram, then processes the pending o
 update delivered again (Telegram redelivers what was not confirmed) is ignored, so an update is
 processed once however often it arrives; one processed when the process was killed before its
 mark is processed again, which the handlers tolerate (they key what they record by message).
+
+Several processes may share the table (webhook replicas on PostgreSQL). A process claims the
+updates it works on (`claim_updates`): a claim is a lease, renewed while the work goes on and
+taken over by another process once it runs out (its holder died). Only the oldest pending update
+of a chat can be claimed, so one chat's updates are processed one at a time and in order, while
+different chats go to different processes. An update claimed `MAX_ATTEMPTS` times without an
+outcome (it kills whoever works on it) is marked failed instead of being tried for ever.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +31,8 @@ PENDING = "pending"
 DONE = "done"
 FAILED = "failed"
 ERROR_LENGTH = 500
+MAX_ATTEMPTS = 5
+GAVE_UP = "gave up: claimed {attempts} times without finishing (the process died each time)"
 
 _t = table(IncomingUpdate)
 
@@ -38,6 +47,7 @@ def store_updates(session: Session, updates: Iterable[Mapping[str, Any]], now: d
             "received_at": now,
             "status": PENDING,
             "attempts": 0,
+            "chat_key": chat_key(update),
         }
         for update in updates
     ]
@@ -52,6 +62,90 @@ def store_updates(session: Session, updates: Iterable[Mapping[str, Any]], now: d
         .returning(_t.c.update_id)
     )
     return len(session.connection().execute(stmt).all())
+
+
+def chat_key(update: Mapping[str, Any]) -> int | None:
+    """Whose update it is: the user who sent or pressed it, else its chat."""
+    for kind, body in update.items():
+        if kind == "update_id" or not isinstance(body, Mapping):
+            continue
+        sender = body.get("from")
+        if isinstance(sender, Mapping) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+        chat = body.get("chat")
+        if isinstance(chat, Mapping) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+    return None
+
+
+def claim_updates(
+    session: Session, *, holder: str, now: datetime, lease: timedelta, limit: int
+) -> list[tuple[int, dict[str, Any]]]:
+    """Claims up to `limit` pending updates for `holder`, oldest first: the oldest pending
+    update of each chat, when nobody holds it or its holder's lease ran out. Returns them as
+    (update_id, payload). On PostgreSQL, rows another process is claiming are skipped."""
+    earlier = _t.alias("earlier")
+    same_chat_before = (
+        sa.select(earlier.c.update_id)
+        .where(
+            earlier.c.chat_key == _t.c.chat_key,
+            earlier.c.status == PENDING,
+            earlier.c.update_id < _t.c.update_id,
+        )
+        .exists()
+    )
+    query = (
+        sa.select(_t.c.update_id, _t.c.payload, _t.c.attempts)
+        .where(
+            _t.c.status == PENDING,
+            sa.or_(_t.c.claimed_at.is_(None), _t.c.claimed_at < now - lease),
+            ~same_chat_before,
+        )
+        .order_by(_t.c.update_id)
+        .limit(limit)
+    )
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=_t)
+    rows = conn.execute(query).all()
+    claimed: list[tuple[int, dict[str, Any]]] = []
+    for update_id, payload, attempts in rows:
+        if attempts >= MAX_ATTEMPTS:
+            error = GAVE_UP.format(attempts=attempts)
+            conn.execute(
+                sa.update(_t)
+                .where(_t.c.update_id == update_id)
+                .values(status=FAILED, processed_at=now, error=error, claimed_by=None)
+            )
+            continue
+        claimed.append((int(update_id), payload))
+    if claimed:
+        conn.execute(
+            sa.update(_t)
+            .where(_t.c.update_id.in_([u for u, _ in claimed]))
+            .values(claimed_by=holder, claimed_at=now, attempts=_t.c.attempts + 1)
+        )
+    return claimed
+
+
+def renew_claim(session: Session, *, update_id: int, holder: str, now: datetime) -> bool:
+    """`holder` is still working on the update: its lease starts again from `now`."""
+    result = session.connection().execute(
+        sa.update(_t)
+        .where(_t.c.update_id == update_id, _t.c.claimed_by == holder, _t.c.status == PENDING)
+        .values(claimed_at=now)
+    )
+    return bool(result.rowcount)
+
+
+def release_claims(session: Session, *, holder: str | None = None) -> int:
+    """Gives back the pending updates `holder` (a process that died under the same name), or
+    every process (`None`: polling, where only one process can be fetching), had claimed."""
+    query = sa.update(_t).where(_t.c.status == PENDING, _t.c.claimed_by.is_not(None))
+    if holder is not None:
+        query = query.where(_t.c.claimed_by == holder)
+    result = session.connection().execute(query.values(claimed_by=None, claimed_at=None))
+    return int(result.rowcount or 0)
 
 
 def pending_updates(session: Session, limit: int | None = None) -> list[IncomingUpdate]:
@@ -81,7 +175,7 @@ def _mark(session: Session, update_id: int, status: str, now: datetime, error: s
     result = session.connection().execute(
         sa.update(_t)
         .where(_t.c.update_id == update_id, _t.c.status == PENDING)
-        .values(status=status, attempts=_t.c.attempts + 1, processed_at=now, error=error)
+        .values(status=status, processed_at=now, error=error)
     )
     return bool(result.rowcount)
 

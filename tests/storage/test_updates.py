@@ -9,20 +9,34 @@ from storage.models import IncomingUpdate
 from storage.updates import (
     DONE,
     FAILED,
+    MAX_ATTEMPTS,
     PENDING,
+    chat_key,
+    claim_updates,
     last_update_id,
     mark_done,
     mark_failed,
     pending_count,
     pending_updates,
     prune_updates,
+    release_claims,
+    renew_claim,
     store_updates,
 )
 from tests.conftest import NOW
 
+LEASE = timedelta(seconds=30)
 
-def _update(update_id: int, text: str = "hi") -> dict[str, object]:
-    return {"update_id": update_id, "message": {"message_id": update_id, "text": text}}
+
+def _update(update_id: int, text: str = "hi", user: int = 1) -> dict[str, object]:
+    message = {"message_id": update_id, "text": text, "from": {"id": user}, "chat": {"id": user}}
+    return {"update_id": update_id, "message": message}
+
+
+def _claim(db: Database, holder: str, limit: int = 10, now: object = NOW) -> list[int]:
+    with db.write() as s:
+        found = claim_updates(s, holder=holder, now=now, lease=LEASE, limit=limit)  # type: ignore[arg-type]
+    return [u for u, _ in found]
 
 
 def test_a_batch_is_stored_once_and_listed_in_order(db: Database) -> None:
@@ -56,8 +70,9 @@ def test_marks_done_and_failed(db: Database) -> None:
         assert pending_count(s) == 1
         one, two = s.get(IncomingUpdate, 1), s.get(IncomingUpdate, 2)
         assert one is not None and two is not None
-        assert (one.status, one.attempts, one.processed_at, one.error) == (DONE, 1, NOW, None)
-        assert (two.status, two.attempts) == (FAILED, 1)
+        # Attempts count claims (`claim_updates`), not marks.
+        assert (one.status, one.attempts, one.processed_at, one.error) == (DONE, 0, NOW, None)
+        assert (two.status, two.attempts) == (FAILED, 0)
         assert two.error is not None and len(two.error) == 500
     with db.write() as s:
         # A done update delivered again stays done: it is never processed twice.
@@ -86,3 +101,65 @@ def test_prune_forgets_old_done_updates_only(db: Database) -> None:
     with db.read() as s:
         assert s.get(IncomingUpdate, 1) is None
         assert [u for u in (2, 3, 4) if s.get(IncomingUpdate, u) is None] == []
+
+
+def test_chat_key_is_the_sender_else_the_chat() -> None:
+    """Updates are ordered per person: a press and a message of one user share a key."""
+    press = {"update_id": 1, "callback_query": {"id": "q", "from": {"id": 42}, "data": "x"}}
+    group = {"update_id": 2, "my_chat_member": {"chat": {"id": -100}, "date": 0}}
+    assert chat_key(press) == 42
+    assert chat_key(_update(3, user=7)) == 7
+    assert chat_key(group) == -100
+    assert chat_key({"update_id": 4}) is None
+
+
+def test_claims_take_the_oldest_update_of_each_chat_once(db: Database) -> None:
+    """Two processes never hold one update, and a chat's next update waits for its previous."""
+    with db.write() as s:
+        store_updates(s, [_update(1, user=10), _update(2, user=10), _update(3, user=20)], NOW)
+        store_updates(s, [_update(4, user=30)], NOW)
+    assert _claim(db, "a", limit=2) == [1, 3]
+    # Update 2 waits for 1 (same person); 4 is free.
+    assert _claim(db, "b") == [4]
+    assert _claim(db, "b") == []
+    with db.write() as s:
+        assert mark_done(s, 1, NOW)
+    assert _claim(db, "b") == [2]
+    with db.read() as s:
+        two = s.get(IncomingUpdate, 2)
+        assert two is not None and (two.claimed_by, two.attempts) == ("b", 1)
+
+
+def test_a_dead_holders_claim_runs_out_unless_renewed(db: Database) -> None:
+    """A claim is a lease: renewed while the work goes on, taken over once it runs out."""
+    with db.write() as s:
+        store_updates(s, [_update(1, user=10), _update(2, user=20)], NOW)
+    assert _claim(db, "a") == [1, 2]
+    later = NOW + LEASE + timedelta(seconds=1)
+    with db.write() as s:
+        assert renew_claim(s, update_id=1, holder="a", now=NOW + LEASE)
+        assert not renew_claim(s, update_id=1, holder="b", now=NOW + LEASE)
+    # 2 was not renewed: its holder is taken for dead.
+    assert _claim(db, "b", now=later) == [2]
+    with db.write() as s:
+        assert release_claims(s, holder="a") == 1
+    assert _claim(db, "b", now=later) == [1]
+    with db.write() as s:
+        assert release_claims(s) == 2
+    assert _claim(db, "c", now=later) == [1, 2]
+
+
+def test_an_update_that_kills_every_holder_is_given_up(db: Database) -> None:
+    """After MAX_ATTEMPTS claims without an outcome the update is failed, not retried for ever."""
+    with db.write() as s:
+        store_updates(s, [_update(1)], NOW)
+    for attempt in range(MAX_ATTEMPTS):
+        assert _claim(db, f"p{attempt}") == [1]
+        with db.write() as s:
+            release_claims(s)
+    assert _claim(db, "last") == []
+    with db.read() as s:
+        one = s.get(IncomingUpdate, 1)
+        assert one is not None and one.status == FAILED
+        gave_up = "times without finishing (the process died each time)"
+        assert one.error == f"gave up: claimed {MAX_ATTEMPTS} {gave_up}"
