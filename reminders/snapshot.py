@@ -26,6 +26,7 @@ from storage.models import (
     table,
 )
 from storage.reminder_settings import ReminderSettings
+from storage.verification import ACCEPTANCE_KEY_PREFIX
 
 # A deadline reminder said on the working day before a day off may come a week early.
 _SLACK = timedelta(days=7)
@@ -314,6 +315,8 @@ def load_snapshot(
                     sa.select(report.c.org_id).where(
                         report.c.program_id == program_id,
                         report.c.effective_on.between(since, due_day),
+                        # An acceptance is the committee's act, not the organization's report.
+                        report.c.source_key.not_like(f"{ACCEPTANCE_KEY_PREFIX}%"),
                     ),
                     sa.select(table(Difficulty).c.org_id).where(
                         table(Difficulty).c.program_id == program_id,

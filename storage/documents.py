@@ -75,6 +75,8 @@ class ProgramSpec(_Model):
     timezone: str = "Asia/Ho_Chi_Minh"
     language: Literal["vi", "en"] = "vi"
     document_form: Literal["party", "state"] = "party"
+    # A lead's completion counts only once the chair or secretariat accepts it.
+    verification: bool = False
 
     _code = field_validator("code")(_check_code)
 

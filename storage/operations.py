@@ -38,6 +38,7 @@ from storage.models import (
     Task,
     TaskPartner,
     TaskTotal,
+    Verification,
     table,
     to_milli,
 )
@@ -61,6 +62,8 @@ class RecordedReport:
     closes: bool
     done: bool | None
     completed_on: date | None
+    # A completion in a program with verification on: recorded, not closing, until accepted.
+    pending_verification: bool = False
 
 
 def _org(session: Session, program_id: int, code: str) -> Organization:
@@ -118,7 +121,8 @@ def is_involved(session: Session, task: Task, org_id: int) -> bool:
 _p, _t, _o, _i = table(Program), table(Task), table(Organization), table(Indicator)
 _m, _pe, _tp = table(Membership), table(Person), table(TaskPartner)
 _r, _rv, _cv, _tt = table(Report), table(ReportValue), table(CurrentValue), table(TaskTotal)
-_PROGRAM_BY_CODE = sa.select(_p.c.id, _p.c.code, _p.c.last_effective_on).where(
+_v = table(Verification)
+_PROGRAM_BY_CODE = sa.select(_p.c.id, _p.c.code, _p.c.last_effective_on, _p.c.verification).where(
     _p.c.code == sa.bindparam("code")
 )
 _TASK_COLUMNS = (
@@ -185,6 +189,8 @@ class ReportCheck:
     closes: bool
     completed_on: date | None
     units: dict[str, str]
+    # The completion will wait for the chair's or secretariat's acceptance.
+    pending_verification: bool = False
 
 
 def _prepare(
@@ -297,6 +303,7 @@ def check_report(
         closes=p.closes,
         completed_on=p.completed_on,
         units={code: p.indicators[code].unit for code in values},
+        pending_verification=p.closes and bool(done) and bool(p.program.verification),
     )
 
 
@@ -352,6 +359,10 @@ def record_report(
     )
     program, task, org = p.program, p.task, p.org
     closes, completed_on = p.closes, p.completed_on
+    # With verification on, a completion waits for acceptance (storage.verification): the
+    # report is kept as made, and the acceptance records the report that closes the task.
+    pending = closes and bool(done) and bool(program.verification)
+    closes = closes and not pending
     report_id = _inserted_id(
         conn,
         sa.insert(_r).values(
@@ -396,6 +407,26 @@ def record_report(
             milli,
             quantity.qualifier,
         )
+    if closes or pending:
+        # A later completion or reopening takes the place of one still waiting for acceptance.
+        conn.execute(
+            sa.update(_v)
+            .where(_v.c.task_id == task.id, _v.c.status == "pending")
+            .values(status="superseded")
+        )
+    if pending:
+        assert completed_on is not None
+        conn.execute(
+            sa.insert(_v).values(
+                program_id=program.id,
+                task_id=task.id,
+                report_id=report_id,
+                org_id=org.id,
+                completed_on=completed_on,
+                status="pending",
+                created_at=now,
+            )
+        )
     if closes and (task.done_effective_on is None or effective_on >= task.done_effective_on):
         conn.execute(
             sa.update(_t)
@@ -435,6 +466,7 @@ def record_report(
         closes=closes,
         done=done,
         completed_on=completed_on,
+        pending_verification=pending,
     )
 
 
@@ -459,6 +491,10 @@ def _recorded(session: Session, report: Report, *, duplicate: bool) -> RecordedR
         closes=report.closes,
         done=report.done,
         completed_on=report.completed_on,
+        pending_verification=session.connection()
+        .execute(sa.select(_v.c.id).where(_v.c.report_id == report.id))
+        .first()
+        is not None,
     )
 
 

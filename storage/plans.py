@@ -88,6 +88,7 @@ def _program_fields(spec: ProgramSpec, committee: CommitteeSpec) -> dict[str, An
         "timezone": spec.timezone,
         "language": spec.language,
         "document_form": spec.document_form,
+        "verification": spec.verification,
         "committee_name": committee.name,
         "standing_org": committee.standing_org,
         "chair_org": committee.chair_org,
@@ -492,6 +493,7 @@ def export_plan(*, session: Session, program_code: str) -> PlanDocument:
             timezone=program.timezone,
             language=program.language,
             document_form=program.document_form,
+            verification=program.verification,
         ),
         committee=CommitteeSpec(
             name=program.committee_name,

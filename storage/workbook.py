@@ -71,6 +71,8 @@ _KINDS_IN = {
 }
 _FORMS_OUT = {"party": "đảng", "state": "nhà nước"}
 _FORMS_IN = {"đảng": "party", "nhà nước": "state", "party": "party", "state": "state"}
+_YES_NO_OUT = {"True": "có", "False": "không"}
+_YES_NO_IN = {"có": "true", "không": "false", "yes": "true", "no": "false"}
 
 
 # --- cell values -------------------------------------------------------------------------------
@@ -272,6 +274,15 @@ _DOCUMENT_FORM = _Column(
     _write_choice(_FORMS_OUT),
 )
 
+# Verification of completions (nghiệm thu): a program sheet row written only when on, so that
+# workbooks of programs without it read and write as before.
+_VERIFICATION = _Column(
+    "verification",
+    "Nghiệm thu hoàn thành",
+    _choice(_YES_NO_IN, _YES_NO_OUT.values()),
+    _write_choice(_YES_NO_OUT),
+)
+
 
 @dataclass(frozen=True)
 class _Table:
@@ -345,6 +356,7 @@ _PROGRAM_ROWS: tuple[tuple[str, _Column], ...] = (
     ("program", _Column("timezone", "Múi giờ")),
     ("program", _Column("language", "Ngôn ngữ")),
     ("program", _DOCUMENT_FORM),
+    ("program", _VERIFICATION),
     ("committee", _Column("name", "Tên Ban Chỉ đạo")),
     ("committee", _Column("standing_org", "Cơ quan thường trực")),
     ("committee", _Column("chair_org", "Cơ quan trưởng ban")),
@@ -371,7 +383,10 @@ def write_plan_workbook(plan: PlanDocument, target: Path) -> None:
     sheet.title = PROGRAM_SHEET
     _write_header(sheet, ((LABEL_HEADER, 26), (VALUE_HEADER, 70)))
     specs: dict[str, BaseModel] = {"program": plan.program, "committee": plan.committee}
-    for row, (section, column) in enumerate(_PROGRAM_ROWS, start=2):
+    shown = [
+        (s, c) for s, c in _PROGRAM_ROWS if c is not _VERIFICATION or plan.program.verification
+    ]
+    for row, (section, column) in enumerate(shown, start=2):
         sheet.cell(row=row, column=1, value=column.header).font = Font(bold=True)
         value = column.write(getattr(specs[section], column.field))
         _put(sheet.cell(row=row, column=2), value, column, wrap=True)
