@@ -23,12 +23,13 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import group_life, onboarding, reminder_chat, reporting, requests, scheduling, status
 from bot import keyboards as kb
 from bot.chat import SERVICES, Services, reply, utc_now, who
 from bot.i18n import LANGUAGES, Language, translator
+from bot.telegram_bot import PhoihopBot
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -154,17 +155,16 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The bot: handlers of every feature over one database. With `reminders`, running it
     (`run_polling`) also runs the reminders' planning job and paced sender (`bot.scheduling`)."""
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .base_file_url(base_file_url or base_url.replace("/bot", "/file/bot"))
-        .concurrent_updates(False)
+    # Telegram's defaults as ApplicationBuilder sets them: a pool for the handlers' calls, one
+    # connection for getUpdates.
+    bot = PhoihopBot(
+        token,
+        base_url=base_url,
+        base_file_url=base_file_url or base_url.replace("/bot", "/file/bot"),
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=get_updates_request or HTTPXRequest(connection_pool_size=1),
     )
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(False)
     if register_menu or reminders:
 
         async def post_init(application: Application) -> None:  # type: ignore[type-arg]
