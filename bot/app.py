@@ -25,7 +25,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import group_life, onboarding, reminder_chat, reporting, requests, scheduling, status
+from bot import (
+    group_life,
+    onboarding,
+    plan_chat,
+    reminder_chat,
+    reporting,
+    requests,
+    scheduling,
+    status,
+)
 from bot import keyboards as kb
 from bot.chat import SERVICES, Services, reply, utc_now, who
 from bot.i18n import LANGUAGES, Language, translator
@@ -51,6 +60,7 @@ COMMANDS = (
     ("moi", "invite", onboarding.invite),
     ("nhacnho", "reminders", reminder_chat.reminders_command),
     ("nhom", "group", reminder_chat.group_command),
+    ("kehoach", "plan", plan_chat.plan_command),
 )
 # The menu shows these, in this order (start is implied by Telegram's own button).
 MENU = (
@@ -98,6 +108,8 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reminder_chat.reminders_pressed(update, context, press)
     elif press.kind == "l":
         await onboarding.language_pressed(update, context, press.args[0])
+    elif press.kind == "p":
+        await plan_chat.plan_pressed(update, context, press)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -185,7 +197,20 @@ def build_application(
         app.add_handler(CommandHandler([vi, en] if vi != en else vi, handler))
     # 2. Buttons.
     app.add_handler(CallbackQueryHandler(pressed))
-    # 3. Evidence: photos and files with a caption, in private chats.
+    # 3. A plan file (.xlsx, .yaml, .yml) in a private chat: a leader's plan to preview; an
+    #    officer's captioned file goes on to the evidence handler from there.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & (
+                filters.Document.FileExtension("xlsx")
+                | filters.Document.FileExtension("yaml")
+                | filters.Document.FileExtension("yml")
+            ),
+            plan_chat.plan_file,
+        )
+    )
+    # 3b. Evidence: photos and files with a caption, in private chats.
     app.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & (filters.PHOTO | filters.Document.ALL),

@@ -39,6 +39,8 @@ _GRAMMAR: dict[str, re.Pattern[str]] = {
     "w": re.compile(r"w:(\d{1,12}):(\d{8})"),
     # one's reminders: snooze a day, a week; mute, unmute; resume now
     "m": re.compile(r"m:(\d{1,12}):(s1|s7|mu|um|go)"),
+    # a plan sent by chat: apply or cancel its preview
+    "p": re.compile(r"p:(\d{1,12}):([0-9a-f]{6}):(ok|no)"),
 }
 
 

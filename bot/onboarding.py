@@ -42,6 +42,8 @@ def help_text(t: Translator, member: Member | None) -> str:
         lines += ["", t("chat-help-leading")]
     if member.role in INVITERS:
         lines += ["", t("chat-help-inviter")]
+    if member.role in LEADING_ROLES:
+        lines += ["", t("plan-help")]
     return "\n".join(lines)
 
 
