@@ -21,25 +21,30 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import (
+    assign,
     group_life,
+    members,
     onboarding,
     plan_chat,
+    programs,
     reminder_chat,
     reporting,
     requests,
     scheduling,
     status,
+    verification,
 )
 from bot import keyboards as kb
 from bot.chat import SERVICES, Services, reply, utc_now, who
 from bot.i18n import LANGUAGES, Language, translator
 from bot.telegram_bot import PhoihopBot
-from storage.database import Database
+from storage.database import Database, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +65,15 @@ COMMANDS = (
     ("moi", "invite", onboarding.invite),
     ("nhacnho", "reminders", reminder_chat.reminders_command),
     ("nhom", "group", reminder_chat.group_command),
+    ("giao", "assign", assign.assign_command),
+    ("suaviec", "edittask", assign.edit_command),
+    ("huyviec", "canceltask", assign.cancel_command),
+    ("chuongtrinh", "program", programs.program_command),
     ("kehoach", "plan", plan_chat.plan_command),
+    ("thanhvien", "members", members.members_command),
+    ("thuhoi", "revoke", members.revoke_command),
+    ("chuyen", "move", members.move_command),
+    ("duyet", "verify", verification.verify_command),
 )
 # The menu shows these, in this order (start is implied by Telegram's own button).
 MENU = (
@@ -73,6 +86,7 @@ MENU = (
     "giahan",
     "khokhan",
     "nhacnho",
+    "chuongtrinh",
     "ngonngu",
     "trogiup",
 )
@@ -108,8 +122,20 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reminder_chat.reminders_pressed(update, context, press)
     elif press.kind == "l":
         await onboarding.language_pressed(update, context, press.args[0])
+    elif press.kind == "g":
+        await assign.step_pressed(update, context, press)
+    elif press.kind == "t":
+        await assign.draft_pressed(update, context, press)
+    elif press.kind == "h":
+        await programs.program_pressed(update, context, press)
     elif press.kind == "p":
         await plan_chat.plan_pressed(update, context, press)
+    elif press.kind == "u":
+        await members.member_pressed(update, context, press)
+    elif press.kind == "y":
+        await members.change_pressed(update, context, press)
+    elif press.kind == "a":
+        await verification.completion_pressed(update, context, press)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,6 +147,10 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log what went wrong and apologize; the failed step's transaction recorded nothing."""
+    if unavailable(context.error):
+        # The intake processes the update again once the database is back: that is the answer.
+        log.warning("update %s waits for the database", getattr(update, "update_id", "?"))
+        return
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
@@ -191,6 +221,9 @@ def build_application(
         builder = builder.post_shutdown(scheduling.stop_reminders)
     app = builder.build()
     app.bot_data[SERVICES] = Services(db=db, default_language=default_language, clock=clock)
+
+    # 0. Before all: a person in several programs who never chose one is asked which program.
+    app.add_handler(TypeHandler(Update, programs.gate), group=-1)
 
     # 1. Commands, Vietnamese and English names alike.
     for vi, en, handler in COMMANDS:

@@ -39,7 +39,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import logs
-from storage.database import Database
+from storage.database import Database, unavailable
 from storage.models import utcnow
 from storage.updates import (
     claim_updates,
@@ -50,6 +50,7 @@ from storage.updates import (
     release_claims,
     renew_claim,
     store_updates,
+    unclaim,
 )
 
 if TYPE_CHECKING:
@@ -65,8 +66,12 @@ IDLE_CHECK = 1.0  # seconds: how often a replica looks for updates other replica
 KEEP_DONE = timedelta(days=7)  # processed updates are forgotten after this; failed ones stay
 
 
-def describe(error: BaseException) -> str:
+def describe(error: BaseException | None) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+class DatabaseAwayError(Exception):
+    """Processing stopped because the database could not be reached; it goes on once it can."""
 
 
 class Intake:
@@ -161,7 +166,7 @@ class Intake:
                 log.warning("could not renew the claim on update %s", update_id, exc_info=True)
 
     async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
-        error: str | None = None
+        raised: BaseException | None = None
         self._errors.pop(update_id, None)
         heartbeat = asyncio.create_task(self._heartbeat(update_id))
         try:
@@ -171,16 +176,24 @@ class Intake:
             await self.application.process_update(update)
         except Exception as exc:  # process_update hands handler errors to the error handlers
             log.exception("update %s could not be processed", update_id)
-            error = describe(exc)
+            raised = exc
         finally:
             heartbeat.cancel()
-        failure = self._errors.pop(update_id, None)
-        if failure is not None and error is None:
-            error = describe(failure)
+        failure = raised or self._errors.pop(update_id, None)
+        if unavailable(failure):
+            # Not the update's fault: it stays pending and is processed again once the database
+            # is back (what its handler wrote was rolled back with its transaction).
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(
+                    self.db.run_write,
+                    lambda s: unclaim(s, update_id=update_id, holder=self.holder),
+                )
+            raise DatabaseAwayError(f"update {update_id}: {describe(failure)}") from failure
         now = self.clock()
-        if error is None:
+        if failure is None:
             await asyncio.to_thread(self.db.run_write, lambda s: mark_done(s, update_id, now))
         else:
+            error = describe(failure)
             log.warning("update %s failed: %s", update_id, error)
             await asyncio.to_thread(
                 self.db.run_write, lambda s: mark_failed(s, update_id, error, now)
@@ -194,7 +207,11 @@ class Intake:
             self._wake.clear()
             try:
                 await self.process_pending()
-            except Exception:  # the database is away: try again shortly
+            except DatabaseAwayError as exc:
+                log.warning("the database is away, trying again shortly: %s", exc)
+                await _sleep_or_stop(stop, 1.0)
+                self._wake.set()
+            except Exception:  # the database is away (while claiming): try again shortly
                 log.exception("processing stored updates failed")
                 await _sleep_or_stop(stop, 1.0)
                 self._wake.set()
@@ -203,10 +220,9 @@ class Intake:
     async def poll(
         self, stop: asyncio.Event, *, timeout: int = POLL_TIMEOUT, backoff: float = 1.0
     ) -> None:
-        """getUpdates -> store -> process, until `stop`; see the module docstring."""
+        """getUpdates -> store -> wake `work`, until `stop`; see the module docstring. The
+        stored updates are processed by `work`, which runs beside."""
         bot = self.application.bot
-        await self.prune()
-        await self.process_pending()
         last = await asyncio.to_thread(self._last_update_id)
         offset = None if last is None else last + 1
         delay = backoff
@@ -257,10 +273,7 @@ class Intake:
             delay = backoff
             # Never back: a redelivered old update must not move the offset down.
             offset = max([offset or 0, *(u.update_id + 1 for u in updates)])
-            try:
-                await self.process_pending()
-            except Exception:
-                log.exception("processing stored updates failed")
+            self.wake()
 
     def _last_update_id(self) -> int | None:
         with self.db.read() as s:
@@ -313,7 +326,12 @@ async def serve(
                     await application.bot.delete_webhook()
                 except TelegramError as exc:
                     log.warning("could not delete the webhook: %s", exc)
-                await intake.poll(stop)
+                worker = asyncio.create_task(intake.work(stop), name="update intake")
+                try:
+                    await intake.poll(stop)
+                finally:
+                    stop.set()
+                    await worker
             else:
                 from bot.webhook import serve_webhook
 

@@ -21,7 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 log = logging.getLogger(__name__)
@@ -166,3 +166,16 @@ def _is_transient(exc: OperationalError) -> bool:
         marker in text
         for marker in ("database is locked", "database is busy", "deadlock", "could not serialize")
     )
+
+
+def unavailable(exc: BaseException | None) -> bool:
+    """Whether `exc` says the database could not be reached or used for now (a server stopped or
+    restarting, a connection dropped, SQLite locked past its timeout), rather than that the work
+    itself was wrong: work that failed so is to be done again later, not given up."""
+    while exc is not None:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -11,8 +11,9 @@ Several processes may share the table (webhook replicas on PostgreSQL). A proces
 updates it works on (`claim_updates`): a claim is a lease, renewed while the work goes on and
 taken over by another process once it runs out (its holder died). Only the oldest pending update
 of a chat can be claimed, so one chat's updates are processed one at a time and in order, while
-different chats go to different processes. An update claimed `MAX_ATTEMPTS` times without an
-outcome (it kills whoever works on it) is marked failed instead of being tried for ever.
+different chats go to different processes. An update whose holders died `MAX_ATTEMPTS` times
+(it kills whoever works on it) is marked failed instead of being tried for ever; an update whose
+processing found the database away is given back and processed again later.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ DONE = "done"
 FAILED = "failed"
 ERROR_LENGTH = 500
 MAX_ATTEMPTS = 5
-GAVE_UP = "gave up: claimed {attempts} times without finishing (the process died each time)"
+GAVE_UP = "gave up: {attempts} processes died working on it"
 
 _t = table(IncomingUpdate)
 
@@ -95,10 +96,16 @@ def claim_updates(
         .exists()
     )
     query = (
-        sa.select(_t.c.update_id, _t.c.payload, _t.c.attempts)
+        sa.select(_t.c.update_id, _t.c.payload, _t.c.attempts, _t.c.claimed_by)
         .where(
             _t.c.status == PENDING,
-            sa.or_(_t.c.claimed_at.is_(None), _t.c.claimed_at < now - lease),
+            sa.or_(
+                _t.c.claimed_at.is_(None),
+                _t.c.claimed_at < now - lease,
+                # Its own, left from a batch cut short (the database went away): a process
+                # claims only when it is working on nothing.
+                _t.c.claimed_by == holder,
+            ),
             ~same_chat_before,
         )
         .order_by(_t.c.update_id)
@@ -109,9 +116,12 @@ def claim_updates(
         query = query.with_for_update(skip_locked=True, of=_t)
     rows = conn.execute(query).all()
     claimed: list[tuple[int, dict[str, Any]]] = []
-    for update_id, payload, attempts in rows:
-        if attempts >= MAX_ATTEMPTS:
-            error = GAVE_UP.format(attempts=attempts)
+    taken_over: list[int] = []
+    for update_id, payload, attempts, claimed_by in rows:
+        # A claim that ran out: its holder died working on it.
+        died = claimed_by is not None and claimed_by != holder
+        if attempts + died >= MAX_ATTEMPTS:
+            error = GAVE_UP.format(attempts=attempts + died)
             conn.execute(
                 sa.update(_t)
                 .where(_t.c.update_id == update_id)
@@ -119,11 +129,17 @@ def claim_updates(
             )
             continue
         claimed.append((int(update_id), payload))
+        if died:
+            taken_over.append(int(update_id))
     if claimed:
         conn.execute(
             sa.update(_t)
             .where(_t.c.update_id.in_([u for u, _ in claimed]))
-            .values(claimed_by=holder, claimed_at=now, attempts=_t.c.attempts + 1)
+            .values(claimed_by=holder, claimed_at=now)
+        )
+    if taken_over:
+        conn.execute(
+            sa.update(_t).where(_t.c.update_id.in_(taken_over)).values(attempts=_t.c.attempts + 1)
         )
     return claimed
 
@@ -139,13 +155,25 @@ def renew_claim(session: Session, *, update_id: int, holder: str, now: datetime)
 
 
 def release_claims(session: Session, *, holder: str | None = None) -> int:
-    """Gives back the pending updates `holder` (a process that died under the same name), or
-    every process (`None`: polling, where only one process can be fetching), had claimed."""
+    """At start: gives back the pending updates `holder` (a process that died under the same
+    name), or every process (`None`: polling, where only one process can be fetching), had
+    claimed. Each counts as an attempt: its holder died working on it."""
     query = sa.update(_t).where(_t.c.status == PENDING, _t.c.claimed_by.is_not(None))
     if holder is not None:
         query = query.where(_t.c.claimed_by == holder)
-    result = session.connection().execute(query.values(claimed_by=None, claimed_at=None))
+    values = {"claimed_by": None, "claimed_at": None, "attempts": _t.c.attempts + 1}
+    result = session.connection().execute(query.values(**values))
     return int(result.rowcount or 0)
+
+
+def unclaim(session: Session, *, update_id: int, holder: str) -> None:
+    """`holder` gives an update back unfinished (the database went away under it): it is
+    processed again, by whoever claims it first, and that is not counted as an attempt."""
+    session.connection().execute(
+        sa.update(_t)
+        .where(_t.c.update_id == update_id, _t.c.claimed_by == holder, _t.c.status == PENDING)
+        .values(claimed_by=None, claimed_at=None)
+    )
 
 
 def pending_updates(session: Session, limit: int | None = None) -> list[IncomingUpdate]:

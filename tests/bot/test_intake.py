@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.intake import Intake
+from bot.intake import DatabaseAwayError, Intake
 from storage.database import Database
 from storage.models import IncomingUpdate
 from storage.updates import DONE, FAILED, PENDING, store_updates
@@ -39,6 +40,8 @@ class Seen:
         assert update.message is not None
         if update.message.text == "boom":
             raise RuntimeError("the handler broke")
+        if update.message.text == "away" and self.ids.count(update.update_id) == 1:
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
 
 @pytest.fixture
@@ -110,9 +113,37 @@ async def test_stored_updates_are_processed_in_order_and_a_failure_blocks_nothin
     assert seen.ids == [1, 2, 3]
     rows = _rows(db)
     assert rows == {
-        1: (DONE, 1, None),
-        2: (FAILED, 1, "RuntimeError: the handler broke"),
-        3: (DONE, 1, None),
+        1: (DONE, 0, None),
+        2: (FAILED, 0, "RuntimeError: the handler broke"),
+        3: (DONE, 0, None),
+    }
+
+
+async def test_an_update_that_found_the_database_away_is_processed_again(
+    db: Database, api: FakeBotAPI
+) -> None:
+    """A handler that lost the database does not fail its update: it stays pending, claimed by
+    nobody, and the next pass processes it (and the ones after it) once the database is back."""
+    seen = Seen(db)
+    app = _application(api, seen)
+    with db.write() as s:
+        store_updates(s, [_message(1, "a"), _message(2, "away"), _message(3, "c")], NOW)
+    await app.initialize()
+    try:
+        intake = Intake(app, db, holder="one")
+        with pytest.raises(DatabaseAwayError, match="update 2: OperationalError"):
+            await intake.process_pending()
+        with db.read() as s:
+            two = s.get(IncomingUpdate, 2)
+            assert two is not None and (two.status, two.claimed_by) == (PENDING, None)
+        assert await intake.process_pending() == 2
+    finally:
+        await app.shutdown()
+    assert seen.ids == [1, 2, 2, 3]
+    assert {i: row[:2] for i, row in _rows(db).items()} == {
+        1: (DONE, 0),
+        2: (DONE, 0),
+        3: (DONE, 0),
     }
 
 
@@ -121,7 +152,7 @@ async def test_polling_stores_a_batch_before_its_effects_and_confirms_it_after(
 ) -> None:
     seen = Seen(db)
     app = _application(api, seen)
-    # Left pending by a process that was killed: processed first, before any getUpdates.
+    # Left pending by a process that was killed: processed first.
     with db.write() as s:
         store_updates(s, [_message(1, "left over")], NOW)
     api.push_raw(_message(1, "left over"))  # and Telegram had not heard it was kept
@@ -131,6 +162,7 @@ async def test_polling_stores_a_batch_before_its_effects_and_confirms_it_after(
     await app.initialize()
     try:
         intake = Intake(app, db)
+        worker = asyncio.create_task(intake.work(stop))
         task = asyncio.create_task(intake.poll(stop, timeout=1))
         await _until(lambda: len(seen.ids) >= 4 and not _pending(db), "four updates processed")
         # Delivered again (Telegram did not hear the confirmation): kept once, not redone.
@@ -139,6 +171,7 @@ async def test_polling_stores_a_batch_before_its_effects_and_confirms_it_after(
         await _until(lambda: len(api.calls_to("getUpdates")) >= polls + 2, "two more polls")
         stop.set()
         await asyncio.wait_for(task, 10)
+        await asyncio.wait_for(worker, 10)
     finally:
         await app.shutdown()
     assert seen.ids == [1, 2, 3, 4]
