@@ -9,13 +9,15 @@ them directly rather than through a thread pool.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
@@ -23,13 +25,24 @@ from bot import logs
 from bot.i18n import Language, Translator, translator
 from storage.conversations import get_step, set_step
 from storage.database import Database
-from storage.people import Member, language_of, member_for
+from storage.people import Member, language_of, member_for, program_of
 from storage.typed_reports import IndicatorInfo, ReportReader
 from storage.worklists import Vocabulary, program_vocabulary
 
 SERVICES = "phoihop"
 # Telegram's limit for one message's text.
 MESSAGE_LIMIT = 4096
+# The step of a person asked which program a message is for (`bot.programs`): the message waits
+# in its data, and is not the answer to anything else.
+STEP_WHICH_PROGRAM = "program"
+# A step's data names the program it was asked in, so that its answer lands there.
+STEP_PROGRAM = "_program"
+# The line that names the program atop every reply to a person in several programs, and how it
+# is read back from a pressed message (plain, as Telegram gives it, or as the HTML it was sent in).
+_HEADER_KEY = "programs-header"
+_HEADER_CODE = re.compile(r"📂 (?:<b>)?([^\s<]+)")
+# (the update, its header line or None): set by `who`, read by `reply` for that update only.
+_HEADER: ContextVar[tuple[object, str | None]] = ContextVar("phoihop_header", default=(None, None))
 
 
 def utc_now() -> datetime:
@@ -94,31 +107,95 @@ class Who:
         return self.t.lang
 
 
-def who(update: Update, context: ContextTypes.DEFAULT_TYPE, *, with_step: bool = False) -> Who:
-    """Who sent this update, in their language: their choice, else Telegram's, else default."""
+def who(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    *,
+    with_step: bool = False,
+    program_id: int | None = None,
+) -> Who:
+    """Who sent this update, in their language: their choice, else Telegram's, else default.
+
+    Their membership is the one in `program_id` when given (None if they are not in it); for a
+    button, in the program its message names; for the answer to a step, in the program the step
+    was asked in; in a committee's group, in that group's program; else in their current one.
+    Replies to this update then name that program when the person is in several."""
     user = update.effective_user
     assert user is not None
     svc = services(context)
+    chat = update.effective_chat
+    private = chat is None or chat.type == ChatType.PRIVATE
     step = None
+    code = None
+    if program_id is None and update.callback_query is not None:
+        code = pressed_program_code(update.callback_query)
     with svc.db.read() as session:
-        member = member_for(session=session, telegram_id=user.id)
+        member = member_for(
+            session=session,
+            telegram_id=user.id,
+            program_id=program_id,
+            program_code=code,
+            chat_id=None if private or chat is None else chat.id,
+        )
         chosen = member.language if member is not None else None
         if member is None:
             chosen = language_of(session=session, telegram_id=user.id)
         elif with_step:
             step = get_step(session=session, person_id=member.person_id)
+            asked_in = step[1].get(STEP_PROGRAM) if step is not None else None
+            if step is not None and step[0] == STEP_WHICH_PROGRAM:
+                step = None  # only its buttons answer it
+            elif isinstance(asked_in, int) and program_id is None:
+                there = member_for(session=session, telegram_id=user.id, program_id=asked_in)
+                member, step = (there, step) if there is not None else (member, None)
     if chosen is None and user.language_code:
         chosen = "en" if user.language_code.startswith("en") else "vi"
     logs.bind_program(member.program_code if member is not None else None)
-    chat = update.effective_chat
+    t = translator(chosen or svc.default_language)
+    name_program(update, t, member)
     return Who(
         user_id=user.id,
         name=user.full_name,
         member=member,
-        t=translator(chosen or svc.default_language),
-        private=chat is None or chat.type == ChatType.PRIVATE,
+        t=t,
+        private=private,
         step=step,
     )
+
+
+def who_for(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, thing_id: int) -> Who:
+    """The presser of a button that names a thing (a task, report, draft, extension, period or
+    organization), as a member of that thing's program: never of their current one instead."""
+    with services(context).db.read() as session:
+        program = program_of(session=session, kind=kind, thing_id=thing_id)
+    return (
+        who(update, context, program_id=program) if program is not None else who(update, context)
+    )
+
+
+def pressed_program_code(query: CallbackQuery) -> str | None:
+    """The program a pressed message names in its first line (a reply to a person in several
+    programs always does), or None."""
+    message = query.message
+    text = getattr(message, "text", None) or getattr(message, "caption", None) or ""
+    found = _HEADER_CODE.match(text)
+    return html.unescape(found[1]) if found else None
+
+
+def name_program(update: Update, t: Translator, member: Member | None) -> None:
+    """Name `member`'s program atop the replies to this update when the person is in several
+    programs (None: name none)."""
+    header = None
+    if member is not None and member.programs > 1:
+        header = t(_HEADER_KEY, program=esc(member.program_code))
+    _HEADER.set((update, header))
+
+
+def _with_header(update: Update, text: str) -> str:
+    named, header = _HEADER.get()
+    if named is not update or header is None or text.startswith(header):
+        return text
+    return f"{header}\n{text}"
 
 
 def expect_answer(
@@ -126,6 +203,7 @@ def expect_answer(
 ) -> None:
     """Remember that the person's next message answers `step` (with `data`)."""
     svc = services(context)
+    data = {**data, STEP_PROGRAM: member.program_id}
     svc.db.run_write(
         lambda s: set_step(
             session=s, person_id=member.person_id, step=step, data=data, now=svc.clock()
@@ -196,7 +274,7 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
-    pieces = split_text(text)
+    pieces = split_text(_with_header(update, text))
     sent: Message | None = None
     for n, piece in enumerate(pieces):
         last = n == len(pieces) - 1
@@ -211,8 +289,9 @@ async def edit_or_reply(
 ) -> None:
     """Replace the message whose button was pressed, or answer anew when it cannot be."""
     query = update.callback_query
-    if query is not None and query.message is not None and len(text) <= MESSAGE_LIMIT:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    shown = _with_header(update, text)
+    if query is not None and query.message is not None and len(shown) <= MESSAGE_LIMIT:
+        await query.edit_message_text(shown, parse_mode=ParseMode.HTML, reply_markup=markup)
         return
     await reply(update, text, markup)
 

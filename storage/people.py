@@ -9,8 +9,9 @@ report. Every function here is a plain storage operation: the chat renders what 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -19,11 +20,16 @@ from sqlmodel import Session, col, select
 from storage.errors import OperationError
 from storage.models import (
     AuditEntry,
+    ChatDraft,
+    Extension,
     Invite,
     Membership,
     Organization,
+    Period,
     Person,
     Program,
+    Report,
+    Task,
     table,
 )
 from storage.operations import LEADING_ROLES
@@ -58,6 +64,10 @@ class Member:
     role: str
     # The program's stamp, changed by every plan import: what a cache of its plan is keyed by.
     program_version: datetime | None = None
+    # How many programs the person is active in (replies name the program when more than one),
+    # and whether this one is the program they last chose (or the only one they have).
+    programs: int = 1
+    chosen: bool = True
 
     @property
     def leading(self) -> bool:
@@ -194,6 +204,15 @@ def redeem_invite(
     return found
 
 
+# What a button may name, by the word `program_of` takes.
+_OWNED_BY: dict[str, Any] = {
+    "task": Task,
+    "report": Report,
+    "draft": ChatDraft,
+    "extension": Extension,
+    "period": Period,
+    "organization": Organization,
+}
 _pe, _m, _p, _o = table(Person), table(Membership), table(Program), table(Organization)
 # Asked on every update, so built once.
 _MEMBER_ROWS = (
@@ -209,6 +228,7 @@ _MEMBER_ROWS = (
         _p.c.title.label("program_title"),
         _p.c.timezone,
         _p.c.updated_at,
+        _p.c.group_chat_id,
         _o.c.id.label("org_id"),
         _o.c.code.label("org_code"),
         _o.c.name.label("org_name"),
@@ -222,15 +242,31 @@ _MEMBER_ROWS = (
 
 
 def member_for(
-    *, session: Session, telegram_id: int, program_id: int | None = None
+    *,
+    session: Session,
+    telegram_id: int,
+    program_id: int | None = None,
+    program_code: str | None = None,
+    chat_id: int | None = None,
 ) -> Member | None:
-    """Who this Telegram user is: in `program_id`, else their current (or latest) program."""
+    """Who this Telegram user is: in `program_id` (or `program_code`) only, when given; else in
+    the program whose committee group is `chat_id`, else their current (or latest) program."""
     rows = session.connection().execute(_MEMBER_ROWS, {"tid": telegram_id}).all()
+    count = len(rows)
+    current = next((r.program_id for r in rows if r.current_program_id == r.program_id), None)
     if program_id is not None:
         rows = [r for r in rows if r.program_id == program_id]
+    elif program_code is not None:
+        rows = [r for r in rows if r.program_code.upper() == program_code.upper()]
+    elif chat_id is not None:
+        rows = [r for r in rows if r.group_chat_id == chat_id] or rows
     if not rows:
         return None
-    r = next((r for r in rows if r.current_program_id == r.program_id), rows[0])
+    r = next((r for r in rows if r.program_id == current), rows[0])
+    return _member(r, count, count == 1 or r.program_id == current)
+
+
+def _member(r: Any, count: int, chosen: bool) -> Member:
     return Member(
         person_id=r.person_id,
         telegram_id=r.telegram_id,
@@ -245,7 +281,100 @@ def member_for(
         org_name=r.org_name,
         role=r.role,
         program_version=r.updated_at,
+        programs=count,
+        chosen=chosen,
     )
+
+
+@dataclass(frozen=True)
+class ProgramsOf:
+    """The programs a person is active in (by program code) and the one they last chose (None
+    when they never chose one of these: then, with several, the chat asks before acting)."""
+
+    members: tuple[Member, ...]
+    current_id: int | None
+
+    @property
+    def several(self) -> bool:
+        return len(self.members) > 1
+
+    @property
+    def codes(self) -> str:
+        return ", ".join(m.program_code for m in self.members)
+
+
+def programs_of(*, session: Session, telegram_id: int) -> ProgramsOf:
+    """Every program the Telegram user is an active member of, ordered by program code."""
+    rows = session.connection().execute(_MEMBER_ROWS, {"tid": telegram_id}).all()
+    current = next((r.program_id for r in rows if r.current_program_id == r.program_id), None)
+    members = sorted(
+        (_member(r, len(rows), len(rows) == 1 or r.program_id == current) for r in rows),
+        key=lambda m: m.program_code,
+    )
+    return ProgramsOf(tuple(members), current)
+
+
+def switch_program(
+    *, session: Session, telegram_id: int, program_code: str, now: datetime
+) -> tuple[Member, bool]:
+    """Make `program_code` the person's current program (remembered on the person, audited as
+    `switch_program` in that program): the member there, and whether anything changed.
+    Refused (`not_in_program`, naming their programs) when they are not an active member."""
+    mine = programs_of(session=session, telegram_id=telegram_id)
+    member = next(
+        (m for m in mine.members if m.program_code.upper() == program_code.strip().upper()), None
+    )
+    if member is None:
+        raise OperationError(
+            "not_in_program", program=program_code.strip(), programs=mine.codes or "-"
+        )
+    person = session.get(Person, member.person_id, with_for_update=True)
+    assert person is not None
+    if person.current_program_id == member.program_id:
+        return replace(member, chosen=True), False
+    previous = next(
+        (m.program_code for m in mine.members if m.program_id == person.current_program_id), None
+    )
+    person.current_program_id = member.program_id
+    session.add(person)
+    session.add(
+        AuditEntry(
+            program_id=member.program_id,
+            at=now,
+            actor=f"tg:{telegram_id}",
+            action="switch_program",
+            entity="person",
+            entity_key=str(telegram_id),
+            detail={"from": previous, "to": member.program_code},
+        )
+    )
+    session.flush()
+    return replace(member, chosen=True), True
+
+
+def programs_with_task(*, session: Session, telegram_id: int, task_code: str) -> list[Member]:
+    """Of the person's programs, those that have an active task with this code (any case)."""
+    mine = programs_of(session=session, telegram_id=telegram_id)
+    if not mine.members:
+        return []
+    having = set(
+        session.exec(
+            select(Task.program_id).where(
+                col(Task.program_id).in_([m.program_id for m in mine.members]),
+                Task.code == task_code.strip().upper(),
+                Task.active,
+            )
+        ).all()
+    )
+    return [m for m in mine.members if m.program_id in having]
+
+
+def program_of(*, session: Session, kind: str, thing_id: int) -> int | None:
+    """The program a task, report, draft, extension, period or organization belongs to (what
+    a button naming it is re-authorized against); None when there is no such thing."""
+    model = _OWNED_BY[kind]
+    found = session.get(model, thing_id)
+    return None if found is None else int(found.program_id)
 
 
 def language_of(*, session: Session, telegram_id: int) -> str | None:
