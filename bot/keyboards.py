@@ -39,8 +39,21 @@ _GRAMMAR: dict[str, re.Pattern[str]] = {
     "w": re.compile(r"w:(\d{1,12}):(\d{8})"),
     # one's reminders: snooze a day, a week; mute, unmute; resume now
     "m": re.compile(r"m:(\d{1,12}):(s1|s7|mu|um|go)"),
+    # a completion waiting for verification: accept, return (then the reason is typed)
+    "a": re.compile(r"a:(\d{1,12}):(ok|rt)"),
+    # /giao step by step: kind, lead (and its pages), partners (toggle, all, pages, done),
+    # no targets, stop; the conversation's nonce ties a press to the step it was shown in
+    "g": re.compile(r"g:([0-9a-f]{6}):(k|l|lp|p|pa|pp|pd|ts|x):([a-z0-9]{1,12})"),
+    # a task given, changed or cancelled, read back: confirm, cancel
+    "t": re.compile(r"t:(\d{1,12}):([0-9a-f]{6}):(ok|no)"),
+    # switch to a program; with `a`, it answers "which program?" (what waited is carried out)
+    "h": re.compile(r"h:(\d{1,12})(?::(a))?"),
     # a plan sent by chat: apply or cancel its preview
     "p": re.compile(r"p:(\d{1,12}):([0-9a-f]{6}):(ok|no)"),
+    # members: invite for a gap, pick to revoke or move, pages, an org, a role, cancel an invite
+    "u": re.compile(r"u:(g|r|m|p|q|o|l|i|x):(\d{1,12}):(\d{1,12}):(\d)"),
+    # members: confirm or cancel a revoke or a move read back
+    "y": re.compile(r"y:(\d{1,12}):([0-9a-f]{6}):(ok|no)"),
 }
 
 
