@@ -9,7 +9,13 @@ are fetched by the bot with getFile and a download, answered here offline.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,6 +42,7 @@ from storage.summaries import program_status
 from storage.workbook import read_plan_workbook, write_plan_workbook
 from tests.bot.harness import TOKEN, Chat, OfflineRequest, Sent
 from tests.conftest import NOW, SAMPLE_AS_OF
+from tests.fakes.bot_api import FakeBotAPI
 
 pytestmark = pytest.mark.anyio
 
@@ -44,6 +51,7 @@ CHAIR, SECRETARY, CA, MTTQ, TD, HND, HNCT, STRANGER = (
     900100, 900101, 900003, 900004, 900005, 900007, 900014, 555,
 )  # fmt: skip
 PROGRAM = "CTPH-2019"
+ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Chương trình phối hợp hoạt động vận động quần chúng năm 2019"
 
 
@@ -578,3 +586,149 @@ async def test_a_big_plan_lists_some_codes_and_fits_telegrams_limit(
     codes = ", ".join(f"N{n:03}" for n in range(1, MAX_CODES + 1))
     assert preview.text.splitlines()[1] == f"• Nhiệm vụ mới (300): {codes} và 285 mục khác"
     assert len(preview.text) < 1000
+
+
+# --- end to end, over HTTP ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(token="7000002:E2E-token-for-plan-tests") as fake:
+        for user in (CHAIR, SECRETARY, CA, MTTQ, TD, HND, HNCT):
+            fake.add_user(user, first_name=f"Người {user}")
+        yield fake
+
+
+@pytest.fixture
+def running_bot(
+    sample_db: Database, api: FakeBotAPI, tmp_path: Path
+) -> Iterator[subprocess.Popen[str]]:
+    """`phoihop run` in its own process over the sample program (its report log replayed),
+    polling the fake Bot API."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": sample_db.url,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    log = (tmp_path / "bot.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        api.wait_for(
+            lambda a: a.commands({"type": "all_private_chats"}, "en"), timeout=30, what="menu"
+        )
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        output = (tmp_path / "bot.log").read_text()
+        assert "Traceback" not in output, output
+
+
+def _after(api: FakeBotAPI, chat_id: int, count: int) -> dict[str, Any]:
+    api.wait_for(lambda a: len(a.sent_messages(chat_id)) > count, timeout=20, what="a reply")
+    return api.sent_messages(chat_id)[-1]
+
+
+def _plain(text: str) -> str:
+    return re.sub("<[^>]+>", "", text)
+
+
+def _download(api: FakeBotAPI, file_id: str) -> bytes:
+    """Fetch a file the bot sent, as any Bot API client would: getFile, then the file URL."""
+    url = f"{api.base_url}{api.token}/getFile?file_id={file_id}"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        path = json.load(answer)["result"]["file_path"]
+    with urllib.request.urlopen(f"{api.base_file_url}{api.token}/{path}", timeout=10) as answer:
+        data: bytes = answer.read()
+    return data
+
+
+@pytest.mark.slow
+def test_the_plan_by_chat_over_http(
+    sample_db: Database,
+    sample_plan: PlanDocument,
+    api: FakeBotAPI,
+    running_bot: subprocess.Popen[str],
+    tmp_path: Path,
+) -> None:
+    """/kehoach → the workbook downloaded, edited and sent back → the preview → Apply → the
+    officers told; a broken workbook refused with its row; an officer's workbook refused, and
+    with a task code as caption kept as evidence. Every request passes the fake's checks."""
+    before = len(api.sent_messages(SECRETARY))
+    api.send_text(SECRETARY, "/kehoach")
+    sent = _after(api, SECRETARY, before)
+    assert sent["document"]["file_name"] == "ke-hoach-CTPH-2019.xlsx"
+    assert sent["caption"] == vi("plan-export-caption", program=PROGRAM)
+    (tmp_path / "plan.xlsx").write_bytes(_download(api, sent["document"]["file_id"]))
+    assert read_plan_workbook(tmp_path / "plan.xlsx") == sample_plan
+
+    # A broken workbook: refused with its sheet, row and column; nothing changes.
+    path = tmp_path / "plan.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Nhiệm vụ"]
+    lead = [c.value for c in sheet[1]].index("Chủ trì") + 1
+    sheet.cell(row=3, column=lead, value="XYZ")
+    book.save(tmp_path / "hong.xlsx")
+    before = len(api.sent_messages(SECRETARY))
+    api.send_document(SECRETARY, (tmp_path / "hong.xlsx").read_bytes(), file_name="hong.xlsx")
+    assert _after(api, SECRETARY, before)["text"] == (
+        "❌ Không dùng được tệp hong.xlsx: 1 lỗi. Kế hoạch chưa thay đổi gì; hãy sửa rồi gửi lại"
+        " tệp.\n• trang «Nhiệm vụ» dòng 3 (CT02) cột «Chủ trì»: không có cơ quan mã «XYZ» trong"
+        " danh sách cơ quan thành viên."
+    )
+
+    # The edited workbook: the preview, then Apply; officers are told.
+    content = workbook(edited(sample_plan), tmp_path, "sua.xlsx")
+    before = len(api.sent_messages(SECRETARY))
+    api.send_document(SECRETARY, content, file_name="ke-hoach-sua.xlsx")
+    preview = _after(api, SECRETARY, before)
+    assert preview["text"] == _plain(EDIT_PREVIEW)
+    apply = next(
+        b["callback_data"]
+        for row in preview["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == "✅ Áp dụng"
+    )
+    told_before = len(api.sent_messages(HND))
+    query = api.press(SECRETARY, preview, apply)
+    api.wait_for(lambda a: a.callback_answer(query) is not None, what="the answer to Apply")
+    notice = _after(api, HND, told_before)
+    assert notice["text"] == (
+        "📋 Kế hoạch chương trình CTPH-2019 vừa được cập nhật. Với HND:\n"
+        "• nhiệm vụ mới: R38\n"
+        "Gửi /viec để xem các nhiệm vụ của cơ quan."
+    )
+    edited_preview = next(
+        m for m in api.sent_messages(SECRETARY) if m["message_id"] == preview["message_id"]
+    )
+    assert edited_preview["text"].startswith("✅ Đã áp dụng kế hoạch chương trình CTPH-2019")
+    assert count(sample_db, Task, Task.code == "R38", Task.active) == 1
+    assert count(sample_db, Task, Task.code == "R35", Task.active) == 0
+
+    # An officer's workbook is not a plan; with a task code as caption it is evidence.
+    before = len(api.sent_messages(CA))
+    api.send_document(CA, content, file_name="ke-hoach.xlsx")
+    assert _after(api, CA, before)["text"] == _plain(vi("plan-refused-officer"))
+    reports = count(sample_db, Report)
+    before = len(api.sent_messages(CA))
+    api.send_document(CA, content, file_name="danh-sach.xlsx", caption="R09 danh sách tổ")
+    assert _after(api, CA, before)["text"] == _plain(
+        vi("chat-evidence-kept", task="R09", org="CA")
+    )
+    assert count(sample_db, Report) == reports + 1
+    assert running_bot.poll() is None
+    assert api.errors == []
