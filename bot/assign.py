@@ -438,13 +438,11 @@ async def _tell(
 
 
 def _kind_buttons(t: Translator, nonce: str) -> InlineKeyboardMarkup:
-    return kb.keyboard(
-        [
-            kb.button(t(f"assign-kind-{k}").capitalize(), "g", nonce, "k", letter)
-            for letter, k in _KIND_LETTERS.items()
-        ],
-        [kb.button(t("assign-button-quit"), "g", nonce, "x", 0)],
-    )
+    kinds = [
+        [kb.button(t(f"assign-kind-{k}").capitalize(), "g", nonce, "k", letter)]
+        for letter, k in _KIND_LETTERS.items()
+    ]
+    return kb.keyboard(*kinds, [kb.button(t("assign-button-quit"), "g", nonce, "x", 0)])
 
 
 def _org_buttons(

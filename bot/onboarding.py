@@ -39,7 +39,7 @@ def help_text(t: Translator, member: Member | None) -> str:
         t("chat-help-officer"),
     ]
     if member.role in LEADING_ROLES:
-        lines += ["", t("chat-help-leading")]
+        lines += ["", t("chat-help-leading"), "", t("assign-help")]
     if member.role in INVITERS:
         lines += ["", t("chat-help-inviter")]
     if member.role in LEADING_ROLES:

@@ -628,6 +628,11 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await typed_report(update, context, me, text)
         return
     name, data = step
+    if name.startswith("assign_"):
+        from bot.assign import step_answer
+
+        await step_answer(update, context, me, name, data, text)
+        return
     if name == STEP_DIFFICULTY:
         from bot.requests import record_difficulty_text
 
