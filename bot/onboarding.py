@@ -39,11 +39,13 @@ def help_text(t: Translator, member: Member | None) -> str:
         t("chat-help-officer"),
     ]
     if member.role in LEADING_ROLES:
-        lines += ["", t("chat-help-leading"), "", t("assign-help")]
+        lines += ["", t("chat-help-leading"), "", t("assign-help"), "", t("chat-help-verify")]
     if member.role in INVITERS:
         lines += ["", t("chat-help-inviter")]
     if member.role in LEADING_ROLES:
         lines += ["", t("plan-help")]
+    if member.role in LEADING_ROLES:
+        lines += ["", t("members-help")]
     return "\n".join(lines)
 
 

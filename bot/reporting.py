@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 from bot import keyboards as kb
 from bot.chat import (
     MESSAGE_LIMIT,
+    STEP_PROGRAM,
     Who,
     command_text,
     edit_or_reply,
@@ -32,6 +33,7 @@ from bot.chat import (
     services,
     source_key,
     who,
+    who_for,
 )
 from bot.i18n import Translator
 from bot.onboarding import private_only
@@ -92,10 +94,15 @@ def short(text: str, width: int = TITLE_WIDTH) -> str:
 
 
 async def _member_or_explain(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, *, with_step: bool = False
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    *,
+    with_step: bool = False,
+    me: Who | None = None,
 ) -> Who | None:
-    """The speaker if they are bound and in a private chat; otherwise say why not."""
-    me = who(update, context, with_step=with_step)
+    """The speaker (`me`, else who sent the update) if they are bound and in a private chat;
+    otherwise say why not."""
+    me = me or who(update, context, with_step=with_step)
     if me.member is None:
         if update.callback_query is not None:
             await update.callback_query.answer(me.t("chat-not-member-short"), show_alert=True)
@@ -352,6 +359,8 @@ async def _draft_report(
     try:
         draft, read = svc.db.run_write(work)
     except (OperationError, VietnameseParseError) as exc:
+        if exc.code == "unknown_task" and await _in_other_program(update, context, me, exc):
+            return
         await reply(update, refusal(me.t, exc))
         return
     units = svc.vocabulary(member).units
@@ -359,6 +368,16 @@ async def _draft_report(
     if update.callback_query is not None:
         await update.callback_query.answer()
     await reply(update, text, draft_buttons(me.t, draft))
+
+
+async def _in_other_program(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, exc: Exception
+) -> bool:
+    """A task code of another of the person's programs: ask which program (True)."""
+    from bot.programs import ask_other_program
+
+    code = str(getattr(exc, "params", {}).get("task", ""))
+    return await ask_other_program(update, context, me, code)
 
 
 def _save(
@@ -456,7 +475,7 @@ async def _pressed_task(
 ) -> tuple[Who, Member, TaskFacts] | None:
     """The presser (bound, in private) and the task a button names; a task that is not (or no
     longer) in their program is a stale button, said in the answer."""
-    me = await _member_or_explain(update, context)
+    me = await _member_or_explain(update, context, me=who_for(update, context, "task", task_id))
     if me is None:
         return None
     member = me.member
@@ -633,6 +652,11 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
         await step_answer(update, context, me, name, data, text)
         return
+    if name == "verify_reason":  # bot.verification.STEP_RETURN_REASON
+        from bot.verification import reason_given
+
+        await reason_given(update, context, me, data, text)
+        return
     if name == STEP_DIFFICULTY:
         from bot.requests import record_difficulty_text
 
@@ -722,11 +746,17 @@ async def draft_pressed(
     if outcome.again:
         await query.answer(me.t("chat-draft-already"), show_alert=False)
         return
+    me = who(update, context, program_id=outcome.draft.program_id)
     await query.answer(me.t("chat-recorded-short"))
     if outcome.draft.kind == "extension":
         from bot.requests import extension_confirmed
 
         await extension_confirmed(update, context, me, outcome)
+        return
+    if outcome.report is not None and outcome.report.pending_verification:
+        from bot.verification import completion_waiting
+
+        await completion_waiting(update, context, me, outcome)
         return
     await edit_or_reply(
         update,
@@ -789,6 +819,7 @@ async def _edit_draft(
         cancel_draft(session=s, draft_id=draft_id, nonce=nonce, telegram_id=me.user_id, now=now)
         step = STEP_CORRECT if draft.payload.get("corrects") else STEP_EDIT
         data = {"task": draft.payload["task"], "report": draft.payload.get("corrects")}
+        data[STEP_PROGRAM] = draft.program_id  # the line typed next lands in the draft's program
         set_step(session=s, person_id=member.person_id, step=step, data=data, now=now)
         return draft
 
@@ -813,7 +844,10 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     facts = _facts(me, context, args[0].rstrip(":"))
     if facts is None:
-        await reply(update, me.t("op-unknown_task", task=esc(args[0])))
+        from bot.programs import ask_other_program
+
+        if not await ask_other_program(update, context, me, args[0].rstrip(":")):
+            await reply(update, me.t("op-unknown_task", task=esc(args[0])))
         return
     today = message_day(update, context, member)
     completed = today
@@ -897,7 +931,10 @@ async def correct_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press
 ) -> None:
     """The "correct" button under a recorded report."""
-    me = await _member_or_explain(update, context)
+    report_id = press.number()
+    me = await _member_or_explain(
+        update, context, me=who_for(update, context, "report", report_id)
+    )
     if me is None:
         return
     member = me.member

@@ -206,6 +206,37 @@ def _notified(conn: sa.Connection, program_id: int, org_id: int, report_id: int)
     return list(found.values())
 
 
+def program_verifies(*, session: Session, program_id: int) -> bool:
+    """Whether the program's completions wait for acceptance."""
+    on = session.connection().execute(sa.select(_p.c.verification).where(_p.c.id == program_id))
+    return bool(on.scalar())
+
+
+def _decider(conn: sa.Connection, program_id: int, telegram_id: int) -> int:
+    """The person deciding, who must be the chair, a vice-chair or the secretariat of the
+    program; anyone else is refused."""
+    decider = conn.execute(
+        sa.select(_pe.c.id, _m.c.role)
+        .join(_m, _m.c.person_id == _pe.c.id)
+        .where(_pe.c.telegram_id == telegram_id, _m.c.program_id == program_id, _m.c.active)
+    ).first()
+    if decider is None or decider.role not in LEADING_ROLES:
+        raise OperationError("not_verifier")
+    return int(decider.id)
+
+
+def completion_to_decide(
+    *, session: Session, verification_id: int, decider_telegram_id: int
+) -> Completion:
+    """The completion, once the person is found to decide it (before asking them why it is
+    returned); refused as `decide_completion` refuses, whatever its status."""
+    found = completion_of(session=session, verification_id=verification_id)
+    if found is None:
+        raise OperationError("unknown_completion")
+    _decider(session.connection(), found.program_id, decider_telegram_id)
+    return found
+
+
 def decide_completion(
     *,
     session: Session,
@@ -225,17 +256,7 @@ def decide_completion(
     v = session.get(Verification, verification_id, with_for_update=True)
     if v is None:
         raise OperationError("unknown_completion")
-    decider = conn.execute(
-        sa.select(_pe.c.id, _m.c.role)
-        .join(_m, _m.c.person_id == _pe.c.id)
-        .where(
-            _pe.c.telegram_id == decider_telegram_id,
-            _m.c.program_id == v.program_id,
-            _m.c.active,
-        )
-    ).first()
-    if decider is None or decider.role not in LEADING_ROLES:
-        raise OperationError("not_verifier")
+    decider_id = _decider(conn, v.program_id, decider_telegram_id)
     assert v.id is not None
     report = session.get(Report, v.report_id)
     assert report is not None and report.id is not None
@@ -250,7 +271,7 @@ def decide_completion(
     # Never before the report itself: the acceptance closes what was reported by then.
     decided_on = max(now.astimezone(ZoneInfo(program.timezone)).date(), report.effective_on)
     v.status = ACCEPTED if accept else RETURNED
-    v.decided_by, v.decided_at, v.decided_on = decider.id, now, decided_on
+    v.decided_by, v.decided_at, v.decided_on = decider_id, now, decided_on
     v.reason = reason or None
     if accept:
         v.closing_report_id = _close(conn, v, decided_on, now)
