@@ -97,6 +97,9 @@ def _parser(t: Translator) -> argparse.ArgumentParser:
     inv.add_argument("--role", choices=ROLES, default="officer", help=t("cli-help-role"))
     inv.add_argument("--bot-username", help=t("cli-help-bot-username"))
 
+    mem = sub_parser("members", help=t("cli-help-members"))
+    mem.add_argument("program", metavar="PROGRAM")
+
     run = sub_parser("run", help=t("cli-help-run"))
     run.add_argument("--webhook", metavar="URL", help=t("cli-help-webhook"))
     run.add_argument("--listen", metavar="HOST", help=t("cli-help-listen"))
@@ -458,6 +461,22 @@ def _cmd_invite(args: argparse.Namespace, t: Translator, url: str, out: TextIO) 
     return 0
 
 
+def _cmd_members(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
+    from bot.members import roster_text
+    from storage.members import members_by_code
+
+    db = _open(url, t, create=False)
+    try:
+        with db.read() as session:
+            roster = members_by_code(session=session, program_code=args.program)
+    finally:
+        db.dispose()
+    print(roster_text(t, roster), file=out)
+    if roster.gaps:
+        print(t("cli-members-gap-hint", program=roster.program_code), file=out)
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace, t: Translator, url: str, out: TextIO) -> int:
     settings = Settings()
     if not settings.telegram_bot_token:
@@ -591,6 +610,7 @@ def _cmd_doctor(args: argparse.Namespace, t: Translator, url: str, out: TextIO) 
 
 _COMMANDS = {
     "invite": _cmd_invite,
+    "members": _cmd_members,
     "run": _cmd_run,
     "db": _cmd_db,
     "import": _cmd_import,

@@ -10,11 +10,14 @@ The clock is 14/06/2019 10:00 UTC.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlmodel import col, select
 
 from bot import keyboards as kb
 from bot.app import COMMANDS
+from bot.cli import main
 from bot.i18n import translator
 from bot.members import parse_move
 from storage.database import Database
@@ -449,3 +452,40 @@ async def test_a_confirm_after_the_person_was_changed_elsewhere_is_refused(
         await chat.press(CHAIR, revoke.find_button("Xác nhận"), revoke)
         assert chat.last_answer()["text"] == vi("op-member_changed")
     assert bound(sample_db, HND) == ("TD", "officer")
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_the_command_line_prints_the_roster_and_the_gaps(sample_db: Database) -> None:
+    """`phoihop members PROGRAM`: the same roster as plain text, the gaps and how to invite;
+    an unknown program is refused with exit code 1."""
+    out = io.StringIO()
+    assert main(["members", "CTPH-2019", "--database-url", sample_db.url], out=out) == 0
+    lines = out.getvalue().split("\n")
+    assert lines[:5] == [
+        "👥 Người tham gia chương trình CTPH-2019",
+        "15/15 cơ quan đã có cán bộ đầu mối.",
+        "",
+        "• BDVTU Ban Dân vận Tỉnh ủy:",
+        "    ◦ Trưởng ban (demo) (Trưởng ban)",
+    ]
+    assert lines[-2:] == ["✅ Cơ quan nào cũng đã có cán bộ đầu mối.", ""]
+    with sample_db.write() as s:
+        row = s.get(Membership, membership_of(sample_db, HND))
+        assert row is not None
+        row.active = False
+        s.add(row)
+    out = io.StringIO()
+    assert (
+        main(["members", "CTPH-2019", "--lang", "en", "--database-url", sample_db.url], out=out)
+        == 0
+    )
+    assert out.getvalue().split("\n")[-4:] == [
+        "",
+        "⚠️ No focal officer yet (1): HND",
+        "Invite for a gap: phoihop invite CTPH-2019 ORG",
+        "",
+    ]
+    assert "14/15 organizations have a focal officer." in out.getvalue()
+    assert main(["members", "NOPE", "--database-url", sample_db.url], out=io.StringIO()) == 1

@@ -58,3 +58,8 @@ op-member_changed = This person was changed since the bot read it back; nothing 
 op-member_change_cancelled = This was cancelled; please send the command again.
 op-member_change_done = This is already done and can no longer be cancelled.
 op-invite_gone = This invitation has been used, has expired or was cancelled.
+
+## Command line
+
+cli-help-members = list who acts for each organization and which organizations have nobody
+cli-members-gap-hint = Invite for a gap: phoihop invite { $program } ORG

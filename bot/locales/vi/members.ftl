@@ -58,3 +58,8 @@ op-member_changed = Người này đã được thay đổi từ khi bot đọc 
 op-member_change_cancelled = Việc này đã bị hủy; hãy gửi lại lệnh.
 op-member_change_done = Việc này đã làm xong, không hủy được nữa.
 op-invite_gone = Lời mời này đã được dùng, đã hết hạn hoặc đã bị hủy.
+
+## Dòng lệnh
+
+cli-help-members = liệt kê ai là đầu mối của từng cơ quan và cơ quan nào còn thiếu
+cli-members-gap-hint = Tạo lời mời cho cơ quan còn thiếu: phoihop invite { $program } MÃ_CƠ_QUAN
