@@ -11,6 +11,12 @@ The clock is 14/06/2019 10:00 UTC.
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -25,7 +31,9 @@ from storage.models import AuditEntry, Membership, Organization, Person, Report,
 from storage.operations import upsert_member
 from storage.people import member_for
 from tests.bot.harness import Chat, Sent, chat_with
+from tests.bot.test_chat_e2e import ROOT, _button, _press, _private, _reply_after, _say
 from tests.conftest import NOW
+from tests.fakes.bot_api import FakeBotAPI
 
 pytestmark = pytest.mark.anyio
 
@@ -489,3 +497,90 @@ def test_the_command_line_prints_the_roster_and_the_gaps(sample_db: Database) ->
     ]
     assert "14/15 organizations have a focal officer." in out.getvalue()
     assert main(["members", "NOPE", "--database-url", sample_db.url], out=io.StringIO()) == 1
+
+
+# --- end to end over HTTP -----------------------------------------------------------------------
+
+NEWCOMER = 810077
+
+
+@pytest.fixture
+def members_api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(token="7000002:E2E-members-token") as fake:
+        for user in (CHAIR, HND, NEWCOMER):
+            fake.add_user(user, first_name=f"Người {user}")
+        yield fake
+
+
+@pytest.fixture
+def members_bot(
+    sample_db: Database, members_api: FakeBotAPI, tmp_path: Path
+) -> Iterator[subprocess.Popen[str]]:
+    """`phoihop run` on the sample program, polling the fake Bot API."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": sample_db.url,
+        "TELEGRAM_BOT_TOKEN": members_api.token,
+        "TELEGRAM_API_BASE_URL": members_api.base_url,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    log = (tmp_path / "bot.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        members_api.wait_for(
+            lambda a: a.commands(_private(), "en"), timeout=30, what="command menu"
+        )
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        output = (tmp_path / "bot.log").read_text()
+        assert "Traceback" not in output, output
+
+
+@pytest.mark.slow
+def test_members_end_to_end_over_http(
+    sample_db: Database, members_api: FakeBotAPI, members_bot: subprocess.Popen[str]
+) -> None:
+    """Revoke by buttons (the person told, then refused), the gap's invite button, a newcomer
+    joining by it, a typed move confirmed and told; every request passes the fake's checks."""
+    api = members_api
+    picker = _say(api, CHAIR, "/thuhoi")
+    page2 = _press(api, CHAIR, picker, _button(picker, "Sau"))
+    readback = _press(api, CHAIR, page2, _button(page2, HND_NAME))
+    assert readback["text"].startswith("Thu hồi quyền của Cán bộ đầu mối HND")
+    told_before = len(api.sent_messages(HND))
+    done = _press(api, CHAIR, readback, _button(readback, "Xác nhận"))
+    assert done["text"].startswith("✅ Đã thu hồi quyền của Cán bộ đầu mối HND")
+    told = _reply_after(api, HND, told_before)
+    assert told["text"].startswith("Bạn không còn là cán bộ đầu mối của HND")
+    assert _say(api, HND, "/baocao")["text"].startswith("Chào bạn!")
+
+    roster = _say(api, CHAIR, "/thanhvien")
+    assert "14/15 cơ quan đã có cán bộ đầu mối." in roster["text"]
+    invite = _press(api, CHAIR, roster, _button(roster, "Mời HND"), expect_new=True)
+    code = invite["text"].rsplit("Mã mời: ", 1)[1].strip()
+    assert _say(api, NEWCOMER, f"/start {code}")["text"].startswith("✅")
+    assert "15/15" in _say(api, CHAIR, "/members")["text"]
+
+    readback = _say(api, CHAIR, f"/chuyen Người {NEWCOMER} TD")
+    told_before = len(api.sent_messages(NEWCOMER))
+    moved = _press(api, CHAIR, readback, _button(readback, "Xác nhận"))
+    assert moved["text"].startswith(f"✅ Đã chuyển Người {NEWCOMER} sang cán bộ đầu mối của TD")
+    told = _reply_after(api, NEWCOMER, told_before)
+    assert told["text"].startswith("Từ nay bạn là cán bộ đầu mối của TD (Tỉnh đoàn)")
+    assert bound(sample_db, NEWCOMER) == ("TD", "officer")
+    assert members_bot.poll() is None, "the bot is still running"
+    assert api.errors == []
