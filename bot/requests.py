@@ -24,7 +24,7 @@ from bot.chat import (
     reply,
     services,
     source_key,
-    who,
+    who_for,
 )
 from bot.i18n import translator
 from bot.render import date_text
@@ -175,9 +175,9 @@ async def extension_decided(
     """Approve / Reject, re-checking that the presser decides extensions in that program."""
     query = update.callback_query
     assert query is not None
-    me = who(update, context)
-    svc = services(context)
     ext_id, approve = press.number(0), press.args[1] == "a"
+    me = who_for(update, context, "extension", ext_id)
+    svc = services(context)
     with svc.db.read() as s:
         ext = extension_of(session=s, extension_id=ext_id)
         decider = (
