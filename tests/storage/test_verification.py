@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import command
 from sqlmodel import Session, select
 
-from reminders.messages import COMPLETION
+from reminders.messages import COMPLETION, ESCALATION, OVERDUE
 from reminders.policy import due_now
 from reminders.snapshot import load_snapshot
 from storage.database import Database
@@ -21,6 +21,7 @@ from storage.errors import OperationError
 from storage.models import AuditEntry, Program, Report, Task, Verification, table
 from storage.operations import rebuild_derived_state, record_report, replay_log, upsert_member
 from storage.plans import export_plan, import_plan
+from storage.registers import task_register
 from storage.rules import Status
 from storage.summaries import ProgramStatus, program_status
 from storage.verification import (
@@ -153,6 +154,27 @@ def test_accepted_state_is_the_same_from_the_history(verified_sample: Database) 
     assert before == after == [UNVERIFIED_FIGURES, DESIGN_FIGURES]
 
 
+def test_the_task_register_agrees_with_the_status(verified_sample: Database) -> None:
+    """The register the exports and the review are built from gives every task the status
+    the summary gives it, waiting and accepted, as of the acceptance day and the day before."""
+
+    def both(as_of: date) -> tuple[dict[str, Status], dict[str, Status]]:
+        with verified_sample.read() as s:
+            register = task_register(session=s, program_code=P, as_of=as_of).statuses()
+        return register, status(verified_sample, as_of).statuses
+
+    waiting, _ = both(SAMPLE_AS_OF)
+    assert waiting["R26"] is Status.OVERDUE
+    accept_all(verified_sample, JUNE_17)
+    for as_of, r26 in (
+        (date(2019, 6, 16), Status.OVERDUE),
+        (date(2019, 6, 17), Status.DONE_ON_TIME),
+    ):
+        register, summary = both(as_of)
+        assert register == summary
+        assert register["R26"] is r26
+
+
 def test_return_then_done_again_then_accept(verified_plan: Database) -> None:
     """A returned completion leaves the task overdue and the reason on record; the lead
     reports it done again; accepted on 17/06 it is done late (completed 10/06, due 31/05)
@@ -270,7 +292,8 @@ def test_a_completion_is_announced_only_once_accepted(verified_plan: Database) -
             return {m.kind for m in due_now(snap, now) if m.subject == f"task:{task_id}"}
 
     monday = datetime(2019, 6, 17, 2, 0, tzinfo=UTC)
-    assert COMPLETION not in kinds(monday)
+    # Waiting, R09 (due 31/05) is still overdue: the weekly notice and the escalation are due.
+    assert kinds(monday) == {OVERDUE, ESCALATION}
     with verified_plan.write() as s:
         (waiting,), _ = pending_completions(session=s, program_id=pid)
         decide_completion(session=s, verification_id=waiting.id, accept=True,
