@@ -9,18 +9,27 @@ officers (900005 TD, 900006 HLHPN, 900007 HND, 900003 CA, 900004 MTTQ). The cloc
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, func, select
 
+from bot.chat import local_day
 from bot.i18n import translator
 from storage.conversations import get_step
 from storage.database import Database
-from storage.models import AuditEntry, ChatDraft, Person, Task
+from storage.models import AuditEntry, ChatDraft, Person, Task, utcnow
 from storage.summaries import program_status
 from tests.bot.harness import Chat, chat_with
+from tests.bot.test_chat_e2e import ROOT, _button, _invite, _press, _reply_after, _say
 from tests.conftest import NOW
+from tests.fakes.bot_api import FakeBotAPI
 
 pytestmark = pytest.mark.anyio
 
@@ -314,3 +323,87 @@ async def test_an_english_chair(sample_db: Database) -> None:
         await chat.press(CHAIR, readback.find_button("Confirm"), readback)
         assert chat.last(CHAIR).text.startswith(en("assign-done-give", task="CT20", told=15))
     assert headline(sample_db, "common") == (6, 10)
+
+
+# --- end to end over HTTP ------------------------------------------------------------------------
+
+E2E_CHAIR, E2E_HND, E2E_CA = 820001, 820002, 820003
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(token="7000002:E2E-token-for-assign-tests") as fake:
+        for user in (E2E_CHAIR, E2E_HND, E2E_CA):
+            fake.add_user(user, first_name=f"Người {user}")
+        yield fake
+
+
+@pytest.fixture
+def running(plan_db: Database, api: FakeBotAPI, tmp_path: Path) -> Iterator[None]:
+    """`phoihop run` in its own process, polling the fake Bot API."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": plan_db.url,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    log = (tmp_path / "bot.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        api.wait_for(
+            lambda a: a.commands({"type": "all_private_chats"}, "en"),
+            timeout=30,
+            what="command menu",
+        )
+        yield
+        assert process.poll() is None, "the bot is still running"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        output = (tmp_path / "bot.log").read_text()
+        assert "Traceback" not in output, output
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("running")
+def test_giving_a_task_over_http(plan_db: Database, api: FakeBotAPI) -> None:
+    """Over the strict fake Bot API: the chair gives a task in one line, confirms it, and the
+    lead's and the partner's officers receive the notice; every request passes the fake."""
+    for user, org, role in [(E2E_CHAIR, "BDVTU", "chair"), (E2E_HND, "HND", "officer"),
+                            (E2E_CA, "CA", "officer")]:  # fmt: skip
+        assert _say(api, user, f"/start {_invite(plan_db, org, role)}")["text"].startswith("✅")
+    readback = _say(
+        api,
+        E2E_CHAIR,
+        '/giao dangky "Ra mắt tổ tự quản" chủ trì HND; phối hợp CA; hạn thường xuyên',
+    )
+    assert "Mã: R38 (nhiệm vụ đăng ký chủ trì)" in readback["text"]
+    hnd_before, ca_before = len(api.sent_messages(E2E_HND)), len(api.sent_messages(E2E_CA))
+    done = _press(api, E2E_CHAIR, readback, _button(readback, "Xác nhận"))
+    assert done["text"].startswith("✅ Đã giao nhiệm vụ R38; đã báo cho 2 cán bộ đầu mối.")
+    told = _reply_after(api, E2E_HND, hnd_before)["text"]
+    assert told.startswith("📌 Ban Chỉ đạo vừa giao nhiệm vụ mới, cơ quan của bạn chủ trì:")
+    assert "Phối hợp: CA" in told
+    assert "cơ quan của bạn phối hợp" in _reply_after(api, E2E_CA, ca_before)["text"]
+    assert api.errors == []
+    with plan_db.read() as s:
+        task = s.exec(select(Task).where(Task.code == "R38")).one()
+        assert (task.title, task.kind, task.original_due, task.assigned_on) == (
+            "Ra mắt tổ tự quản",
+            "registered",
+            None,
+            local_day(utcnow(), None),
+        )
