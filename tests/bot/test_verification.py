@@ -175,3 +175,28 @@ async def test_the_evidence_goes_with_the_card(verified_db: Database) -> None:
             (who, "photo-1", vi("chat-verify-evidence-caption", task="R09", n=1, count=1))
             for who in (CHAIR, SECRETARY)
         ]
+
+
+async def test_a_reason_typed_after_someone_else_decided(verified_db: Database) -> None:
+    """The secretariat presses Return, the chair accepts meanwhile: the typed reason is
+    answered with what was decided, changes nothing, and the step is over."""
+    async with chat_with(verified_db, NOW) as chat:
+        sent = await report_done(chat, CA, "/xong R09 10/6")
+        cards = cards_for(sent, "R09")
+        await chat.press(SECRETARY, cards[SECRETARY].button_data()[1], cards[SECRETARY])
+        await chat.press(CHAIR, cards[CHAIR].button_data()[0], cards[CHAIR])
+        late = await chat.say(SECRETARY, "Thiếu biên bản")
+        assert late.text == vi(
+            "chat-verify-already", task="R09", status="đã nghiệm thu", date="14/06/2019"
+        )
+        assert await headline(chat) == AFTER
+        # The next line is a report again, read back as one.
+        readback = await chat.say(SECRETARY, "R09 CA 20 mô hình")
+        assert readback.find_button("Xác nhận")
+    with verified_db.read() as s:
+        rows = s.exec(
+            select(Verification.status, Verification.reason)
+            .join(Task, col(Task.id) == Verification.task_id)
+            .where(Task.code == "R09")
+        ).all()
+    assert list(rows) == [("accepted", None)]
