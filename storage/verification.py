@@ -65,7 +65,8 @@ class Completion:
     completed_on: date
     reported_on: date
     note: str | None
-    # File ids of the evidence the organization sent on the task, up to the done report.
+    # File ids of the evidence the organization sent on the task (before or after the done
+    # report: what /duyet shows later includes what came since), the latest ten.
     evidence: tuple[str, ...]
     author: str | None
     status: str
@@ -127,7 +128,7 @@ def _evidence(conn: sa.Connection, row: Any) -> tuple[str, ...]:
     files: list[str] = []
     for (evidence,) in conn.execute(
         sa.select(_r.c.evidence)
-        .where(_r.c.task_id == row.task_id, _r.c.org_id == row.org_id, _r.c.id <= row.report_id)
+        .where(_r.c.task_id == row.task_id, _r.c.org_id == row.org_id)
         .order_by(_r.c.id)
     ):
         files += [f for f in evidence or () if f not in files]

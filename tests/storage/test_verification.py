@@ -343,3 +343,20 @@ def test_migration_0007_up_and_down(db: Database) -> None:
         assert s.connection().execute(
             sa.select(table(Program).c.verification)
         ).scalars().all() == [False]
+
+
+def test_the_evidence_of_a_completion(verified_plan: Database) -> None:
+    """A completion shows the evidence CA sent on R09, before and after the done report, and
+    not the partner's."""
+    with verified_plan.write() as s:
+        for key, org, author, files in (("e1", "CA", OFFICER_CA, ["photo-1"]),
+                                        ("e2", "MTTQ", OFFICER_MTTQ, ["photo-2"])):  # fmt: skip
+            record_report(session=s, program_code=P, task_code="R09", org_code=org,
+                          effective_on=SAMPLE_AS_OF, evidence=files, source_key=key,
+                          author_telegram_id=author, now=NOW)  # fmt: skip
+        recorded = done_r09(s, "a", SAMPLE_AS_OF, SAMPLE_AS_OF)
+        record_report(session=s, program_code=P, task_code="R09", org_code="CA",
+                      effective_on=SAMPLE_AS_OF, evidence=["doc-3", "photo-1"], source_key="e3",
+                      author_telegram_id=OFFICER_CA, now=NOW)  # fmt: skip
+        found = completion_of_report(session=s, report_id=recorded.report_id)  # type: ignore[attr-defined]
+    assert found is not None and found.evidence == ("photo-1", "doc-3")
