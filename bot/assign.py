@@ -51,13 +51,13 @@ from storage.task_edits import (
     cancel_task_draft,
     confirm_task_draft,
     plan_new_task,
+    plan_task_cancel,
     plan_task_edit,
     program_orgs,
     read_kind,
     read_targets,
     read_task_line,
     save_task_draft,
-    task_plan,
 )
 from storage.typed_reports import IndicatorInfo
 from storage.vietnamese import VietnameseParseError
@@ -350,7 +350,7 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     try:
         with svc.db.read() as s:
-            before = task_plan(session=s, program_id=member.program_id, code=code.rstrip(":"))
+            before = plan_task_cancel(session=s, member=member, code=code.rstrip(":"))
     except OperationError as exc:
         await _refuse(update, me, exc, "assign-cancel-usage")
         return

@@ -445,6 +445,31 @@ def task_plan(*, session: Session, program_id: int, code: str) -> TaskPlan:
     return _plan_of(conn, _task_row(conn, program_id, code))
 
 
+def _counted_in(conn: sa.Connection, row: Any) -> None:
+    """Refuse to cancel a task that other active tasks count toward (their figures would leave
+    the program's totals with it)."""
+    codes = list(
+        conn.execute(
+            sa.select(_t.c.code)
+            .where(_t.c.counts_toward_id == row.id, _t.c.active)
+            .order_by(_t.c.position, _t.c.id)
+        ).scalars()
+    )
+    if codes:
+        raise OperationError("task_counted_in", task=row.code, tasks=", ".join(codes))
+
+
+def plan_task_cancel(*, session: Session, member: Member, code: str) -> TaskPlan:
+    """The task a leader is about to cancel, or a refusal (not a leader, unknown task, a task
+    others count toward)."""
+    if not member.leading:
+        raise OperationError("task_not_allowed")
+    conn = session.connection()
+    row = _task_row(conn, member.program_id, code)
+    _counted_in(conn, row)
+    return _plan_of(conn, row)
+
+
 def program_orgs(*, session: Session, program_id: int) -> list[tuple[int, str, str]]:
     """The program's active organizations (id, code, name) in plan order, for buttons."""
     rows = session.connection().execute(
@@ -757,6 +782,7 @@ def cancel_task(
     row = _task_row(conn, program_id, before.code, lock=True)
     if _plan_of(conn, row) != before:
         raise OperationError("task_changed_meanwhile", task=before.code)
+    _counted_in(conn, row)
     conn.execute(sa.update(_t).where(_t.c.id == row.id).values(active=False, updated_at=now))
     _touch(conn, program_id, now)
     _audit(

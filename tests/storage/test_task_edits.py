@@ -25,6 +25,7 @@ from storage.task_edits import (
     next_code,
     officers_of,
     plan_new_task,
+    plan_task_cancel,
     plan_task_edit,
     read_task_line,
     save_task_draft,
@@ -413,3 +414,14 @@ def test_partners_all_reach_every_officer_but_the_one_acting(sample_db: Database
         )
     assert [n.telegram_id for n in notices][:2] == [900005, 900002]
     assert len(notices) == 14 and 900001 not in [n.telegram_id for n in notices]
+
+
+def test_a_task_others_count_toward_cannot_be_cancelled(sample_db: Database) -> None:
+    """CT04 has R16 and R25 counting toward it: cancelling it would lose their houses from the
+    program's totals, so it is refused, naming them."""
+    with sample_db.read() as s, pytest.raises(OperationError) as caught:
+        plan_task_cancel(session=s, member=chair(s), code="CT04")
+    assert (caught.value.code, caught.value.params) == (
+        "task_counted_in",
+        {"task": "CT04", "tasks": "R16, R25"},
+    )

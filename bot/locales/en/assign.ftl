@@ -82,3 +82,4 @@ op-task_nothing_to_change = Nothing would change in task { $task }.
 op-task_changed_meanwhile = Somebody else has just changed task { $task }; please send the command again.
 op-task_draft_cancelled = This was dropped; please send the command again.
 op-task_draft_confirmed = This was already recorded.
+op-task_counted_in = { $task } cannot be cancelled: tasks { $tasks } count toward it; change or cancel them first.

@@ -82,3 +82,4 @@ op-task_nothing_to_change = Không có gì thay đổi ở nhiệm vụ { $task 
 op-task_changed_meanwhile = Nhiệm vụ { $task } vừa được người khác thay đổi; xin gửi lại lệnh.
 op-task_draft_cancelled = Việc này đã được bỏ; xin gửi lại lệnh.
 op-task_draft_confirmed = Việc này đã được ghi nhận rồi.
+op-task_counted_in = Không hủy được { $task }: các nhiệm vụ { $tasks } được tính vào nó; hãy sửa hoặc hủy các nhiệm vụ đó trước.
