@@ -191,6 +191,18 @@ def name_program(update: Update, t: Translator, member: Member | None) -> None:
     _HEADER.set((update, header))
 
 
+def for_person(
+    context: ContextTypes.DEFAULT_TYPE, telegram_id: int, program_id: int, t: Translator, text: str
+) -> str:
+    """`text` for a message the bot sends a person by itself (not a reply): with the program's
+    line atop, as replies have it, when the person is in several programs."""
+    with services(context).db.read() as session:
+        member = member_for(session=session, telegram_id=telegram_id, program_id=program_id)
+    if member is None or member.programs < 2:
+        return text
+    return f"{t(_HEADER_KEY, program=esc(member.program_code))}\n{text}"
+
+
 def _with_header(update: Update, text: str) -> str:
     named, header = _HEADER.get()
     if named is not update or header is None or text.startswith(header):

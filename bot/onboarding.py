@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import keyboards as kb
-from bot.chat import Who, esc, local_day, reply, services, who
+from bot.chat import Who, esc, local_day, name_program, reply, services, who
 from bot.i18n import Translator, translator
 from bot.render import date_text
 from storage.errors import OperationError
@@ -46,6 +46,8 @@ def help_text(t: Translator, member: Member | None) -> str:
         lines += ["", t("plan-help")]
     if member.role in LEADING_ROLES:
         lines += ["", t("members-help")]
+    if member.programs > 1:
+        lines += ["", t("programs-help", count=member.programs)]
     return "\n".join(lines)
 
 
@@ -99,6 +101,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, me.t(f"op-{exc.code}", **exc.params))
         return
     t = translator(member.language or me.lang)
+    name_program(update, t, member)  # the program joined, when the person now has several
     await reply(update, t("chat-joined") + "\n\n" + help_text(t, member))
 
 

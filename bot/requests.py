@@ -20,6 +20,7 @@ from bot.chat import (
     edit_or_reply,
     esc,
     expect_answer,
+    for_person,
     message_day,
     reply,
     services,
@@ -139,16 +140,22 @@ async def extension_confirmed(
         if person.telegram_id == me.user_id:
             continue
         t = translator(person.language)
-        text = t(
-            "chat-extend-ask",
-            name=esc(me.name),
-            org=esc(p["org"]),
-            task=esc(p["task"]),
-            title=esc(short(facts.title)),
-            due=date_text(t, facts.due),
-            original=date_text(t, facts.deadline),
-            new_due=date_text(t, date.fromisoformat(p["new_due"])),
-            reason=esc(p.get("reason", "")),
+        text = for_person(
+            context,
+            person.telegram_id,
+            member.program_id,
+            t,
+            t(
+                "chat-extend-ask",
+                name=esc(me.name),
+                org=esc(p["org"]),
+                task=esc(p["task"]),
+                title=esc(short(facts.title)),
+                due=date_text(t, facts.due),
+                original=date_text(t, facts.deadline),
+                new_due=date_text(t, date.fromisoformat(p["new_due"])),
+                reason=esc(p.get("reason", "")),
+            ),
         )
         markup = kb.keyboard(
             [
@@ -210,11 +217,17 @@ async def extension_decided(
         try:
             await context.bot.send_message(
                 asker,
-                t(
-                    f"chat-extend-{verdict}",
-                    task=esc(task_code),
-                    new_due=date_text(t, new_due),
-                    original=date_text(t, original),
+                for_person(
+                    context,
+                    asker,
+                    decider.program_id,
+                    t,
+                    t(
+                        f"chat-extend-{verdict}",
+                        task=esc(task_code),
+                        new_due=date_text(t, new_due),
+                        original=date_text(t, original),
+                    ),
                 ),
                 parse_mode=ParseMode.HTML,
             )

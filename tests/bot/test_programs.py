@@ -22,14 +22,17 @@ from storage.database import Database
 from storage.models import (
     AuditEntry,
     CurrentValue,
+    Extension,
     Indicator,
     Organization,
     OutboxMessage,
     Person,
+    Program,
     Report,
     Task,
     from_milli,
 )
+from storage.operations import upsert_member
 from tests.bot.harness import Chat, Sent, chat_with
 from tests.conftest import NOW
 from tests.storage.test_people_programs import (
@@ -512,3 +515,84 @@ def test_reminders_reach_the_person_in_each_program_for_that_program(two_db: Dat
         (a, "deadline", (a, "R11")),
         (a, "deadline", (a, "R20")),
     ]
+
+
+# --- messages to others, and the committee's group ----------------------------------------------
+
+
+async def test_an_extension_of_b_is_asked_and_decided_in_b_while_working_in_a(
+    two_db: Database,
+) -> None:
+    """B's secretariat (working in A) is asked about B's extension under B's line, and their
+    Approve decides it in B; the asker, in one program, gets today's words."""
+    border_officer = 700777
+    with two_db.write() as s:
+        upsert_member(
+            session=s,
+            program_code=BORDER,
+            telegram_id=border_officer,
+            name="Cán bộ BDBP",
+            org_code="BDBP",
+            role="officer",
+            now=NOW,
+        )
+    b = program_id(two_db, BORDER)
+    async with chat_with(two_db, NOW) as chat:
+        await switch(chat, SAMPLE)
+        readback = await chat.say(border_officer, "/giahan R02 30/6 chờ phối hợp")
+        assert not readback.text.startswith("📂")
+        await chat.press(border_officer, readback.find_button("Xác nhận"), readback)
+        ask = chat.last(ME)
+        assert ask.text.startswith(header(BORDER) + "\n" + "📨")
+        assert "Tuần tra chung đường biên giới" in ask.text
+        decided = await chat.press(ME, ask.find_button("Đồng ý"), ask)
+        told = chat.last(border_officer)
+    assert decided[0].text == header(BORDER) + "\n" + vi(
+        "chat-extend-approved-by-you", task="R02", new_due="30/06/2019"
+    )
+    assert told.text == vi(
+        "chat-extend-approved", task="R02", new_due="30/06/2019", original="31/05/2019"
+    )
+    with two_db.read() as s:
+        extension = s.exec(select(Extension.program_id, Extension.status)).one()
+    assert tuple(extension) == (b, "approved")
+    assert current_program(two_db) == program_id(two_db, SAMPLE)
+
+
+async def test_in_a_committee_group_the_person_speaks_for_its_program(two_db: Database) -> None:
+    """In A's committee group, /tinhhinh gives A's counts even while the person works in B."""
+    group = -100555
+    with two_db.write() as s:
+        program = s.exec(select(Program).where(Program.code == SAMPLE)).one()
+        program.group_chat_id = group
+        s.add(program)
+    async with chat_with(two_db, NOW) as chat:
+        await switch(chat, BORDER)
+        counts = await chat.say(ME, "/tinhhinh", chat_id=group)
+    assert counts.text.startswith(header(SAMPLE) + "\n" + vi("status-title", program=SAMPLE))
+    assert B_TITLE not in counts.text
+
+
+async def test_joining_a_second_program_says_so(sample_db: Database) -> None:
+    """An invitation to a second program binds there, makes it current, and the greeting names
+    it and tells how to switch."""
+    from storage.people import create_invite
+
+    add_border_program(sample_db, telegram_id=700001)  # someone else is B's secretariat
+    with sample_db.write() as s:
+        code = create_invite(
+            session=s,
+            program_code=BORDER,
+            org_code="HND",
+            role="officer",
+            created_by="test",
+            now=NOW,
+        ).code
+    async with chat_with(sample_db, NOW) as chat:
+        joined = await chat.say(ME, f"/start {code}")
+        tasks = await chat.say(ME, "/viec")
+    assert joined.text.startswith(header(BORDER) + "\n" + vi("chat-joined"))
+    assert joined.text.endswith(vi("programs-help", count=2))
+    assert tasks.text.startswith(
+        header(BORDER) + "\n" + vi("chat-tasks-title", org="HND", count=3)
+    )

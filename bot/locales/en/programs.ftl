@@ -26,3 +26,4 @@ programs-task-elsewhere =
     Task “{ $task }” is not in program <b>{ $current }</b> (the one you are working in), but it is in: { $programs }.
     Which program is this report for? Press one (the bot switches to it).
 op-not_in_program = You are not in program “{ $program }”. Your programs: { $programs }. Type /program to see and choose.
+programs-help = You are in { $count } programs; each reply names its program on its first line. /program: see and switch the program you work in.

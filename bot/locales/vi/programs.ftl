@@ -26,3 +26,4 @@ programs-task-elsewhere =
     Nhiệm vụ «{ $task }» không có trong chương trình <b>{ $current }</b> đang chọn, nhưng có trong: { $programs }.
     Báo cáo này dành cho chương trình nào? Bấm để chọn (bot sẽ chuyển sang chương trình đó).
 op-not_in_program = Bạn không tham gia chương trình «{ $program }». Chương trình của bạn: { $programs }. Gõ /chuongtrinh để xem và chọn.
+programs-help = Bạn tham gia { $count } chương trình; mỗi tin trả lời ghi mã chương trình ở dòng đầu. /chuongtrinh: xem và chuyển chương trình làm việc.
