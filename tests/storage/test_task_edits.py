@@ -15,7 +15,7 @@ from storage.documents import PlanDocument
 from storage.errors import OperationError
 from storage.models import AuditEntry, ChatDraft, Report, Task, TaskPartner, TaskTarget
 from storage.people import Member, member_for
-from storage.plans import export_plan
+from storage.plans import export_plan, import_plan
 from storage.summaries import program_status
 from storage.task_edits import (
     TaskLine,
@@ -425,3 +425,14 @@ def test_a_task_others_count_toward_cannot_be_cancelled(sample_db: Database) -> 
         "task_counted_in",
         {"task": "CT04", "tasks": "R16, R25"},
     )
+
+
+def test_the_exported_plan_with_a_given_task_imports_back_unchanged(sample_db: Database) -> None:
+    """A task given by chat is part of the plan: exporting and importing back changes nothing,
+    so it survives the secretariat's export → Excel → import cycle."""
+    confirm(sample_db, draft(sample_db, {"action": "give", "after": FOCUS.to_json()}, "k"))
+    with sample_db.write() as s:
+        plan = export_plan(session=s, program_code=PROGRAM)
+        changes = import_plan(session=s, plan=plan, actor="test", now=LATER, dry_run=True)
+    assert changes.any is False
+    assert headline(sample_db, "focus") == (0, 1, 1, 0)
