@@ -9,8 +9,15 @@ secretariat (for HND) in B. The clock is 14/06/2019 17:00 in Hòa Sơn.
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -31,10 +38,14 @@ from storage.models import (
     Report,
     Task,
     from_milli,
+    utcnow,
 )
 from storage.operations import upsert_member
+from storage.people import create_invite
 from tests.bot.harness import Chat, Sent, chat_with
+from tests.bot.test_chat_e2e import ROOT, _button, _buttons, _press, _say
 from tests.conftest import NOW
+from tests.fakes.bot_api import FakeBotAPI
 from tests.storage.test_people_programs import (
     BORDER,
     HND_OFFICER,
@@ -576,8 +587,6 @@ async def test_in_a_committee_group_the_person_speaks_for_its_program(two_db: Da
 async def test_joining_a_second_program_says_so(sample_db: Database) -> None:
     """An invitation to a second program binds there, makes it current, and the greeting names
     it and tells how to switch."""
-    from storage.people import create_invite
-
     add_border_program(sample_db, telegram_id=700001)  # someone else is B's secretariat
     with sample_db.write() as s:
         code = create_invite(
@@ -596,3 +605,118 @@ async def test_joining_a_second_program_says_so(sample_db: Database) -> None:
     assert tasks.text.startswith(
         header(BORDER) + "\n" + vi("chat-tasks-title", org="HND", count=3)
     )
+
+
+# --- end to end over HTTP --------------------------------------------------------------------
+
+E2E_USER = 820001
+
+
+@pytest.fixture
+def e2e_db(plan_db: Database) -> Database:
+    """The sample plan (nothing reported) and the bilateral plan, nobody bound."""
+    add_border_program(plan_db, telegram_id=None)
+    return plan_db
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI(token="7000002:E2E-token-for-programs") as fake:
+        fake.add_user(E2E_USER, first_name="Người hai chương trình")
+        yield fake
+
+
+@pytest.fixture
+def running_bot(e2e_db: Database, api: FakeBotAPI, tmp_path: Path) -> Iterator[None]:
+    """`phoihop run` in its own process, polling the fake Bot API."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": e2e_db.url,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    log = (tmp_path / "bot.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        api.wait_for(
+            lambda a: a.commands({"type": "all_private_chats"}, "en"), timeout=30, what="menu"
+        )
+        yield
+        assert process.poll() is None, "the bot is still running"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        output = (tmp_path / "bot.log").read_text()
+        assert "Traceback" not in output, output
+
+
+def _plain(text: str) -> str:
+    return re.sub("<[^>]+>", "", text)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("running_bot")
+def test_two_programs_over_http(e2e_db: Database, api: FakeBotAPI) -> None:
+    """Over real HTTP: join two programs by invitation, replies name the program, /program's
+    button switches, a report on the other program's task asks which and lands there."""
+    a, b = program_id(e2e_db, SAMPLE), program_id(e2e_db, BORDER)
+    with e2e_db.write() as s:
+        codes = [
+            create_invite(
+                session=s,
+                program_code=program,
+                org_code="HND",
+                role=role,
+                created_by="test",
+                now=utcnow(),
+            ).code
+            for program, role in ((SAMPLE, "officer"), (BORDER, "secretary"))
+        ]
+    menu = [c["command"] for c in api.commands({"type": "all_private_chats"}, "en")]
+    assert "program" in menu
+    first = _say(api, E2E_USER, f"/start {codes[0]}")["text"]
+    assert first.startswith("✅") and "📂" not in first
+    second = _say(api, E2E_USER, f"/start {codes[1]}")["text"]
+    assert second.startswith(f"📂 {BORDER}\n✅")
+    tasks = _say(api, E2E_USER, "/viec")["text"]
+    assert tasks.startswith(f"📂 {BORDER}\n📋 Nhiệm vụ của HND (3)")
+
+    listed = _say(api, E2E_USER, "/chuongtrinh")
+    assert _buttons(listed) == [(SAMPLE, f"h:{a}"), (f"✅ {BORDER}", f"h:{b}")]
+    switched = _press(api, E2E_USER, listed, f"h:{a}")
+    assert switched["text"].startswith(f"📂 {SAMPLE}\nĐã chuyển sang chương trình {SAMPLE}")
+    tasks = _say(api, E2E_USER, "/viec")["text"]
+    assert tasks.startswith(f"📂 {SAMPLE}\n📋 Nhiệm vụ của HND (8)")
+
+    ask = _say(api, E2E_USER, "K01: 200 lượt người")
+    assert ask["text"] == _plain(
+        vi("programs-task-elsewhere", task="K01", current=SAMPLE, programs=BORDER)
+    )
+    readback = _press(api, E2E_USER, ask, f"h:{b}:a", expect_new=True)
+    assert readback["text"].startswith(f"📂 {BORDER}\n")
+    assert "• LN: 200 lượt người (chỉ tiêu 2.000)" in readback["text"]
+    recorded = _press(api, E2E_USER, readback, _button(readback, "Xác nhận"))
+    assert recorded["text"].startswith(f"📂 {BORDER}\n✅ Đã ghi nhận")
+    with e2e_db.read() as s:
+        reports = s.exec(
+            select(Report.program_id, Task.code).join(Task, col(Task.id) == Report.task_id)
+        ).all()
+        current = s.exec(
+            select(Person.current_program_id).where(Person.telegram_id == E2E_USER)
+        ).one()
+    assert [tuple(r) for r in reports] == [(b, "K01")]
+    assert current == b
+    assert api.errors == []

@@ -79,10 +79,13 @@ BORDER_PLAN: dict[str, Any] = {
 }
 
 
-def add_border_program(db: Database, *, telegram_id: int = HND_OFFICER) -> None:
-    """The bilateral plan, with `telegram_id` as its secretary (for HND): never chosen."""
+def add_border_program(db: Database, *, telegram_id: int | None = HND_OFFICER) -> None:
+    """The bilateral plan, with `telegram_id` (if any) as its secretary (for HND), bound as
+    the report log binds people: without choosing a current program."""
     with db.write() as s:
         import_plan(session=s, plan=parse_plan(BORDER_PLAN), actor="test", now=NOW)
+        if telegram_id is None:
+            return
         upsert_member(
             session=s,
             program_code=BORDER,
