@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import keyboards as kb
-from bot.chat import Who, edit_or_reply, esc, expect_answer, reply, services, who
+from bot.chat import Who, edit_or_reply, esc, expect_answer, for_person, reply, services, who
 from bot.i18n import Translator, translator
 from bot.render import date_text
 from bot.reporting import _member_or_explain, recorded_text, refusal, short
@@ -83,7 +83,7 @@ async def _send_card(
     """The completion with its buttons, then its evidence files (a photo, else a document)."""
     await context.bot.send_message(
         chat_id,
-        completion_text(t, c),
+        for_person(context, chat_id, c.program_id, t, completion_text(t, c)),
         parse_mode=ParseMode.HTML,
         reply_markup=decision_buttons(t, c),
     )
@@ -274,6 +274,7 @@ async def _decide(
             status=t(f"status-{status.value}"),
             reason=esc(c.reason or ""),
         )
+        text = for_person(context, person.telegram_id, c.program_id, t, text)
         try:
             await context.bot.send_message(person.telegram_id, text, parse_mode=ParseMode.HTML)
         except TelegramError as exc:
