@@ -27,13 +27,22 @@ from bot.cli import main
 from bot.i18n import translator
 from bot.members import parse_move
 from storage.database import Database
-from storage.models import AuditEntry, Membership, Organization, Person, Report, Task
+from storage.models import (
+    AuditEntry,
+    Membership,
+    Organization,
+    Person,
+    Program,
+    Report,
+    Task,
+)
 from storage.operations import upsert_member
 from storage.people import member_for
 from tests.bot.harness import Chat, Sent, chat_with
 from tests.bot.test_chat_e2e import ROOT, _button, _press, _private, _reply_after, _say
 from tests.conftest import NOW
 from tests.fakes.bot_api import FakeBotAPI
+from tests.storage.test_people_programs import BORDER, add_border_program
 
 pytestmark = pytest.mark.anyio
 
@@ -55,8 +64,16 @@ def membership_of(db: Database, telegram_id: int) -> int:
 
 
 def org_id(db: Database, code: str) -> int:
+    return org_id_in(db, "CTPH-2019", code)
+
+
+def org_id_in(db: Database, program: str, code: str) -> int:
     with db.read() as s:
-        found = s.exec(select(Organization.id).where(Organization.code == code)).one()
+        found = s.exec(
+            select(Organization.id)
+            .join(Program, col(Program.id) == Organization.program_id)
+            .where(Organization.code == code, Program.code == program)
+        ).one()
     assert found is not None
     return found
 
@@ -460,6 +477,39 @@ async def test_a_confirm_after_the_person_was_changed_elsewhere_is_refused(
         await chat.press(CHAIR, revoke.find_button("Xác nhận"), revoke)
         assert chat.last_answer()["text"] == vi("op-member_changed")
     assert bound(sample_db, HND) == ("TD", "officer")
+
+
+# --- several programs ----------------------------------------------------------------------------
+
+
+async def test_a_leader_of_one_program_manages_that_one_only(sample_db: Database) -> None:
+    """900007, HND's officer in the sample and secretary of a second program: there they see
+    its roster (2 organizations, both gaps: a secretary is no focal officer); a button naming
+    a sample membership is refused; revoked in the sample by its chair, they stay the second
+    program's secretary."""
+    add_border_program(sample_db)
+    async with chat_with(sample_db, NOW) as chat:
+        await chat.say(HND, f"/chuongtrinh {BORDER}")
+        roster = await chat.say(HND, "/thanhvien")
+        assert roster.text.split("\n")[:3] == [
+            vi("programs-header", program=BORDER),
+            f"<b>👥 Người tham gia chương trình {BORDER}</b>",
+            "0/2 cơ quan đã có cán bộ đầu mối.",
+        ]
+        assert "    ◦ Cán bộ đầu mối HND (Tổ giúp việc)" in roster.text
+        assert roster.button_data() == [
+            f"u:g:{org_id_in(sample_db, BORDER, code)}:0:0" for code in ("HND", "BDBP")
+        ]
+        await chat.press(HND, f"u:r:{membership_of(sample_db, CA)}:0:0", roster)
+        assert chat.last_answer()["text"] == vi("op-members_not_allowed")
+        readback = await chat.say(CHAIR, f"/thuhoi {HND_NAME}")
+        await chat.press(CHAIR, readback.find_button("Xác nhận"), readback)
+    with sample_db.read() as s:
+        in_border = member_for(session=s, telegram_id=HND, program_code=BORDER)
+        in_sample = member_for(session=s, telegram_id=HND, program_code="CTPH-2019")
+    assert in_sample is None
+    assert in_border is not None and (in_border.org_code, in_border.role) == ("HND", "secretary")
+    assert bound(sample_db, CA) == ("CA", "officer")
 
 
 # --- the command line ---------------------------------------------------------------------------
