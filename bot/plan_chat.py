@@ -123,15 +123,11 @@ def issues_text(t: Translator, exc: DocumentError, name: str) -> str:
     """Every problem of a broken plan file (up to `MAX_ISSUES`), each with where it is."""
     source = "sheet" if name.lower().endswith(".xlsx") else "yaml"
     lines = [t("plan-broken", name=esc(name), count=len(exc.issues))]
-    lines += [esc_issue(render_issue(i, t, source=source)) for i in exc.issues[:MAX_ISSUES]]
+    # Issue texts quote the user's cells, which may hold < or &.
+    lines += [esc(render_issue(i, t, source=source)) for i in exc.issues[:MAX_ISSUES]]
     if len(exc.issues) > MAX_ISSUES:
         lines.append(t("plan-more-issues", count=len(exc.issues) - MAX_ISSUES))
     return "\n".join(lines)
-
-
-def esc_issue(line: str) -> str:
-    # Issue texts quote the user's cells, which may hold < or &.
-    return esc(line)
 
 
 def applied_text(t: Translator, applied: PlanApplied) -> str:

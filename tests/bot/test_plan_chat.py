@@ -356,6 +356,32 @@ async def test_a_broken_workbook_is_refused_with_its_rows_and_changes_nothing(
     assert count(sample_db, ChatDraft) == 0
 
 
+async def test_problems_quoting_html_are_escaped(
+    sample_db: Database, sample_plan: PlanDocument
+) -> None:
+    """A cell holding < and & is quoted safely: Telegram accepts the message as HTML."""
+    broken = sample_plan.model_dump(mode="json")
+    broken["tasks"][0]["lead"] = "<XYZ & co>"
+    content = yaml.safe_dump(broken, allow_unicode=True).encode()
+    async with chat_with_files(sample_db, NOW) as chat:
+        replies = await send_file(chat, CHAIR, content, "kh.yaml")
+    assert chat.request.errors == []
+    assert [r.text.splitlines()[1] for r in replies] == [
+        "• mục «tasks» phần tử thứ 1 (CT01) trường «lead»: không có cơ quan mã"
+        " «&lt;XYZ &amp; co&gt;» trong danh sách cơ quan thành viên."
+    ]
+
+
+async def test_a_leaders_caption_that_names_no_task_leaves_it_a_plan(
+    sample_db: Database, sample_plan: PlanDocument, tmp_path: Path
+) -> None:
+    """A leader's workbook captioned with words, not a task code, is previewed as a plan."""
+    content = workbook(edited(sample_plan), tmp_path)
+    async with chat_with_files(sample_db, NOW) as chat:
+        replies = await send_file(chat, CHAIR, content, "kh.xlsx", caption="Kế hoạch sửa đổi")
+    assert [r.text for r in replies] == [EDIT_PREVIEW]
+
+
 async def test_a_file_that_is_no_workbook_is_refused(sample_db: Database, tmp_path: Path) -> None:
     """Bytes that are not a workbook: the file cannot be read, said with its own name."""
     async with chat_with_files(sample_db, NOW) as chat:
