@@ -423,6 +423,30 @@ async def test_a_yaml_plan_file_is_previewed_and_applied_too(
     assert count(sample_db, Task, Task.code == "R38", Task.active) == 1
 
 
+async def test_an_english_speaker_reads_the_preview_in_english(
+    sample_db: Database, sample_plan: PlanDocument, tmp_path: Path
+) -> None:
+    """The preview speaks the sender's language."""
+    with sample_db.write() as s:
+        set_language(session=s, telegram_id=CHAIR, name="Chair", language="en", now=NOW)
+    async with chat_with_files(sample_db, NOW) as chat:
+        preview = preview_of(
+            await send_file(chat, CHAIR, workbook(edited(sample_plan), tmp_path), "kh.xlsx")
+        )
+    assert preview.text.splitlines() == [
+        f"📋 Changes to the plan of program <b>{PROGRAM}</b> ({TITLE}):",
+        "• New tasks (1): R38",
+        "• Changed tasks (1): R12",
+        "• Removed tasks (1): R35",
+        "Removed tasks are hidden from the plan; their reports are kept as they are.",
+        "Organizations whose tasks change (4): MTTQ, TD, HND, HNCT. 4 focal officer(s) of these"
+        " organizations will be told.",
+        "Press <b>Apply</b> to make every change at once (or none, if anything fails), or"
+        " <b>Cancel</b>.",
+    ]
+    assert [b["text"] for row in preview.buttons for b in row] == ["✅ Apply", "✖️ Cancel"]
+
+
 async def test_the_same_plan_changes_nothing(
     sample_db: Database, sample_plan: PlanDocument
 ) -> None:
@@ -587,8 +611,10 @@ async def test_kehoach_sends_the_plan_to_leaders_only(
     """The chair gets the current plan as a workbook that reads back equal; an officer is
     refused; English speakers use /plan."""
     async with chat_with_files(sample_db, NOW) as chat:
+        in_group = await chat.say(CHAIR, "/kehoach", chat_id=-100123)
         await chat.send(CHAIR, "/kehoach")
         refused = await chat.say(CA, "/plan")
+    assert in_group.text == vi("chat-private-only")
     chat_id, name, data = chat.request.files[-1]
     assert (chat_id, name) == (CHAIR, "ke-hoach-CTPH-2019.xlsx")
     assert chat.request.order[-2].text == vi("plan-export-caption", program=PROGRAM)
