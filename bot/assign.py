@@ -25,18 +25,21 @@ from telegram.ext import ContextTypes
 
 from bot import keyboards as kb
 from bot.chat import (
+    STEP_PROGRAM,
     Who,
     command_text,
     edit_or_reply,
     esc,
     expect_answer,
     first_word,
+    for_person,
     local_day,
     message_day,
     reply,
     services,
     source_key,
     who,
+    who_for,
 )
 from bot.i18n import Translator, translator
 from bot.render import date_text, number
@@ -370,9 +373,9 @@ async def draft_pressed(
     """Confirm or Cancel a task draft; storage re-checks that the presser owns it and leads."""
     query = update.callback_query
     assert query is not None
-    me = who(update, context)
-    svc = services(context)
     draft_id, nonce, action = press.number(0), press.args[1], press.args[2]
+    me = who_for(update, context, "draft", draft_id)
+    svc = services(context)
     try:
         if action == "no":
             svc.db.run_write(
@@ -425,7 +428,13 @@ async def _tell(
         try:
             await context.bot.send_message(
                 notice.telegram_id,
-                notice_text(t, outcome, notice.leads, units),
+                for_person(
+                    context,
+                    notice.telegram_id,
+                    outcome.program_id,
+                    t,
+                    notice_text(t, outcome, notice.leads, units),
+                ),
                 parse_mode=ParseMode.HTML,
             )
             told += 1
@@ -486,7 +495,7 @@ async def _start_steps(
     update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, member: Member
 ) -> None:
     nonce = secrets.token_hex(3)
-    expect_answer(context, member, STEP_KIND, {"n": nonce, "program": member.program_id})
+    expect_answer(context, member, STEP_KIND, {"n": nonce, STEP_PROGRAM: member.program_id})
     await reply(update, me.t("assign-step-kind"), _kind_buttons(me.t, nonce))
 
 
@@ -650,7 +659,7 @@ def _stepping_member(
 ) -> Member | None:
     """The person in the program the conversation is about, if they still lead it."""
     with services(context).db.read() as s:
-        member = member_for(session=s, telegram_id=me.user_id, program_id=data.get("program"))
+        member = member_for(session=s, telegram_id=me.user_id, program_id=data.get(STEP_PROGRAM))
     return member if member is not None and member.leading else None
 
 

@@ -25,11 +25,13 @@ from bot.i18n import translator
 from storage.conversations import get_step
 from storage.database import Database
 from storage.models import AuditEntry, ChatDraft, Person, Task, utcnow
+from storage.operations import upsert_member
 from storage.summaries import program_status
 from tests.bot.harness import Chat, chat_with
 from tests.bot.test_chat_e2e import ROOT, _button, _invite, _press, _reply_after, _say
 from tests.conftest import NOW
 from tests.fakes.bot_api import FakeBotAPI
+from tests.storage.test_people_programs import BORDER, SAMPLE, add_border_program, program_id
 
 pytestmark = pytest.mark.anyio
 
@@ -323,6 +325,44 @@ async def test_an_english_chair(sample_db: Database) -> None:
         await chat.press(CHAIR, readback.find_button("Confirm"), readback)
         assert chat.last(CHAIR).text.startswith(en("assign-done-give", task="CT20", told=15))
     assert headline(sample_db, "common") == (6, 10)
+
+
+async def test_a_person_in_two_programs_gives_tasks_only_where_they_lead(
+    sample_db: Database,
+) -> None:
+    """900007 is HND's officer in the sample and the secretariat of a border program: there the
+    task takes that program's pattern (K02 after K01), its officer is told with the program
+    named; in the sample the same person may not give tasks."""
+    add_border_program(sample_db)
+    with sample_db.write() as s:
+        upsert_member(
+            session=s, program_code=BORDER, telegram_id=HLHPN, name="Đồn BP",
+            org_code="BDBP", role="officer", now=NOW,
+        )  # fmt: skip
+    async with chat_with(sample_db, NOW) as chat:
+        await chat.say(HND, f"/chuongtrinh {BORDER}")
+        readback = await chat.say(
+            HND, '/giao chung "Họp dân biên giới" chủ trì BDBP; phối hợp HND'
+        )
+        assert readback.text.split("\n")[:3] == [
+            vi("programs-header", program=BORDER),
+            vi("assign-readback-give"),
+            "Mã: <b>K02</b> (nhiệm vụ chung)",
+        ]
+        since = len(chat.request.order)
+        await chat.press(HND, readback.find_button("Xác nhận"), readback)
+        told = to(chat, HLHPN, since)
+        assert len(told) == 1
+        assert told[0].startswith(
+            vi("programs-header", program=BORDER) + "\n" + vi("assign-notice-give", role="chủ trì")
+        )
+        await chat.say(HND, f"/chuongtrinh {SAMPLE}")
+        refused = await chat.say(HND, '/giao chung "X" chủ trì HND')
+        assert refused.text.endswith(vi("op-task_not_allowed"))
+    border = program_id(sample_db, BORDER)
+    with sample_db.read() as s:
+        assert s.exec(select(Task.program_id).where(Task.code == "K02")).all() == [border]
+    assert headline(sample_db, "common") == (6, 9)
 
 
 # --- end to end over HTTP ------------------------------------------------------------------------
