@@ -103,6 +103,8 @@ async def test_one_line_is_read_back_given_on_confirm_once_and_told(sample_db: D
         await chat.press(CHAIR, ok, readback)
         assert chat.last_answer()["text"] == vi("assign-already")
         assert len(chat.request.order) == since
+        # The lead's work list has it, in progress.
+        assert "<b>TT01</b>" in (await chat.say(HND, "/viec")).text
     assert headline(sample_db, "focus") == (0, 1)
     with sample_db.read() as s:
         assert s.exec(select(Task.title).where(Task.code == "TT01")).one() == (
