@@ -1615,9 +1615,10 @@ class FakeBotAPI:
             return [call for call in self._calls if call.method == method]
 
     def sent_messages(
-        self, chat_id: int | None = None, *, include_deleted: bool = False
+        self, chat_id: int | None = None, *, include_deleted: bool = False, start: int = 0
     ) -> list[JSON]:
-        """Messages the bot sent (to `chat_id`, or anywhere), in order, as they are now."""
+        """Messages the bot sent (to `chat_id`, or anywhere), in order, as they are now; from
+        the `start`th on (only those are copied: cheap enough to wait on from many threads)."""
         with self._cond:
             chats = [self._chats[chat_id]] if chat_id in self._chats else []
             if chat_id is None:
@@ -1629,12 +1630,20 @@ class FakeBotAPI:
                 if message.from_bot and (include_deleted or not message.deleted)
             ]
             stored.sort(key=lambda message: message.seq)
-            return [copy.deepcopy(message.message) for message in stored]
+            return [copy.deepcopy(message.message) for message in stored[start:]]
 
     def last_message(self, chat_id: int) -> JSON | None:
         """The last message the bot sent to `chat_id` and did not delete, if any."""
         messages = self.sent_messages(chat_id)
         return messages[-1] if messages else None
+
+    def callback_update(self, query_id: str) -> JSON:
+        """The update that carried callback query `query_id` (to deliver it to a webhook)."""
+        with self._cond:
+            for update in reversed(self._history.values()):
+                if update.get("callback_query", {}).get("id") == query_id:
+                    return copy.deepcopy(update)
+        raise KeyError(f"no callback query {query_id}")
 
     def callback_answer(self, query_id: str) -> JSON | None:
         """How the bot answered a callback query (text, show_alert, ...), None if not yet."""
