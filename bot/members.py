@@ -36,11 +36,11 @@ from storage.members import (
     cancel_change,
     cancel_invite,
     confirm_change,
-    find_member,
     invite_for_org,
     member_choice,
     pending_invites,
     propose_change,
+    propose_named_change,
     roster_for_leader,
 )
 from storage.people import ROLES
@@ -329,11 +329,11 @@ async def _propose_typed(
     assert chat is not None
 
     def work(s: Any) -> Proposal:
-        target = find_member(session=s, program_id=member.program_id, text=name)
-        return propose_change(
+        return propose_named_change(
             session=s,
+            program_id=member.program_id,
+            name=name,
             actor_telegram_id=me.user_id,
-            membership_id=target.membership_id,
             kind=kind,
             org_code=org,
             role=role,

@@ -458,6 +458,34 @@ def propose_change(
     )
 
 
+def propose_named_change(
+    *,
+    session: Session,
+    program_id: int,
+    name: str,
+    actor_telegram_id: int,
+    kind: str,
+    org_code: str | None = None,
+    role: str | None = None,
+    chat_id: int,
+    source_key: str,
+    now: datetime,
+) -> Proposal:
+    """`propose_change` for the one member of the program a typed name designates."""
+    target = find_member(session=session, program_id=program_id, text=name)
+    return propose_change(
+        session=session,
+        actor_telegram_id=actor_telegram_id,
+        membership_id=target.membership_id,
+        kind=kind,
+        org_code=org_code,
+        role=role,
+        chat_id=chat_id,
+        source_key=source_key,
+        now=now,
+    )
+
+
 def _owned(session: Session, draft_id: int, nonce: str, telegram_id: int) -> ChatDraft:
     row = session.get(ChatDraft, draft_id, with_for_update=True)
     if row is None or row.kind not in CHANGE_KINDS or not secrets.compare_digest(row.nonce, nonce):
