@@ -282,6 +282,26 @@ async def test_revoke_by_buttons_then_the_person_cannot_report_and_figures_stay(
     assert "• <b>HND</b> Hội Nông dân tỉnh: chưa có ai\n• <b>HCCB</b>" in roster.text
 
 
+async def test_a_report_read_back_before_the_revoke_is_refused_after_it(
+    sample_db: Database,
+) -> None:
+    """HND's officer reads back a report on R20, is revoked, then presses Confirm: refused as
+    not a member; nothing recorded."""
+    async with chat_with(sample_db, NOW) as chat:
+        readback = await chat.say(HND, "R20 3 mô hình")
+        confirm = readback.find_button("Xác nhận")
+        revoke = await chat.say(CHAIR, f"/thuhoi {HND_NAME}")
+        await chat.press(CHAIR, revoke.find_button("Xác nhận"), revoke)
+        await chat.press(HND, confirm, readback)
+        answer = chat.last_answer()["text"]
+    assert answer == vi("op-not_member", program="CTPH-2019")
+    with sample_db.read() as s:
+        recorded = s.exec(
+            select(Report.id).join(Task, col(Task.id) == Report.task_id).where(Task.code == "R20")
+        ).all()
+    assert recorded == []
+
+
 async def test_revoke_typed_by_name(sample_db: Database) -> None:
     """`/thuhoi can bo dau moi hnd` reads back HND's officer; Cancel changes nothing."""
     async with chat_with(sample_db, NOW) as chat:
