@@ -140,6 +140,8 @@ def task_line(t: Translator, task: OrgTask) -> str:
         when = t("chat-task-done", date=date_text(t, task.done_on))
     else:
         when = t("chat-task-due", due=date_text(t, task.due))
+    if task.awaiting:
+        when = t("chat-task-awaiting", when=when)
     role = t("chat-task-lead") if task.leads else t("chat-task-partner")
     figures = "; ".join(
         figure_text(t, f.unit, f.value, f.qualifier, f.target) for f in task.figures
@@ -319,7 +321,7 @@ async def _draft_report(
     assert chat is not None
     now = svc.clock()
 
-    def work(s: Any) -> tuple[Draft, TaskFacts]:
+    def work(s: Any) -> tuple[Draft, TaskFacts, bool]:
         # Checked and kept in one transaction: what is read back is what Confirm will record.
         if understand is not None:
             u = understand(s)
@@ -354,29 +356,32 @@ async def _draft_report(
             "note": note_,
             "corrects": corrects,
         }
-        return _save(s, key, member, chat.id, payload, now), facts_
+        draft = _save(s, key, member, chat.id, payload, now)
+        return draft, facts_, check.pending_verification
 
     try:
-        draft, read = svc.db.run_write(work)
+        draft, read, waits = svc.db.run_write(work)
     except (OperationError, VietnameseParseError) as exc:
-        if exc.code == "unknown_task" and await _in_other_program(update, context, me, exc):
+        task = str(exc.params.get("task", ""))
+        if exc.code == "unknown_task" and await _in_other_program(update, context, me, task):
             return
         await reply(update, refusal(me.t, exc))
         return
     units = svc.vocabulary(member).units
     text = readback(me.t, draft.payload, read.title, units, read.targets)
+    if waits:  # the program verifies completions: Confirm will not count it done yet
+        text += "\n" + me.t("chat-verify-readback", task=esc(draft.payload["task"]))
     if update.callback_query is not None:
         await update.callback_query.answer()
     await reply(update, text, draft_buttons(me.t, draft))
 
 
 async def _in_other_program(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, exc: Exception
+    update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, code: str
 ) -> bool:
     """A task code of another of the person's programs: ask which program (True)."""
     from bot.programs import ask_other_program
 
-    code = str(getattr(exc, "params", {}).get("task", ""))
     return await ask_other_program(update, context, me, code)
 
 
@@ -844,9 +849,7 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     facts = _facts(me, context, args[0].rstrip(":"))
     if facts is None:
-        from bot.programs import ask_other_program
-
-        if not await ask_other_program(update, context, me, args[0].rstrip(":")):
+        if not await _in_other_program(update, context, me, args[0].rstrip(":")):
             await reply(update, me.t("op-unknown_task", task=esc(args[0])))
         return
     today = message_day(update, context, member)
@@ -885,7 +888,8 @@ async def correct_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     facts = _facts(me, context, code.rstrip(":"))
     if facts is None:
-        await reply(update, me.t("op-unknown_task", task=esc(code)))
+        if not await _in_other_program(update, context, me, code.rstrip(":")):
+            await reply(update, me.t("op-unknown_task", task=esc(code)))
         return
     await _start_correction(update, context, me, facts, rest)
 
@@ -973,6 +977,9 @@ async def evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     code, rest = first_word(message.caption or "")
     facts = _facts(me, context, code.rstrip(":")) if code else None
+    elsewhere = file_id is not None and bool(code) and facts is None
+    if elsewhere and await _in_other_program(update, context, me, code.rstrip(":")):
+        return
     if file_id is None or facts is None:
         await reply(
             update,

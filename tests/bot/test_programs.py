@@ -485,6 +485,33 @@ async def test_done_on_a_task_of_the_other_program_asks_which(two_db: Database) 
     assert "Tuyên truyền pháp luật về biên giới" in readback.text
 
 
+async def test_evidence_and_corrections_for_the_other_program_ask_which(
+    two_db: Database,
+) -> None:
+    """A captioned photo for K01 (B's) sent while in A asks, then is kept as B's evidence; /sua
+    of B's task asks the same way."""
+    b = program_id(two_db, BORDER)
+    before = reports_of(two_db)
+    async with chat_with(two_db, NOW) as chat:
+        await switch(chat, SAMPLE)
+        replies = await chat.send(ME, None, photo=True, caption="K01 biên bản buổi tuyên truyền")  # type: ignore[arg-type]
+        ask = replies[-1]
+        assert ask.text == vi(
+            "programs-task-elsewhere", task="K01", current=SAMPLE, programs=BORDER
+        )
+        kept = (await chat.press(ME, f"h:{b}:a", ask))[-1]
+        assert kept.text == header(BORDER) + "\n" + vi(
+            "chat-evidence-kept", task="K01", org="BDBP"
+        )
+        await switch(chat, SAMPLE)
+        fix = await chat.say(ME, "/sua K01")
+    assert reports_of(two_db) == [*before, (b, "K01")]
+    with two_db.read() as s:
+        evidence = s.exec(select(Report.evidence).order_by(col(Report.id).desc())).first()
+    assert evidence is not None and len(evidence) == 1
+    assert fix.text == vi("programs-task-elsewhere", task="K01", current=SAMPLE, programs=BORDER)
+
+
 # --- reminders ---------------------------------------------------------------------------------
 
 
