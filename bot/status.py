@@ -58,6 +58,8 @@ def brief(status: ProgramStatus, t: Translator) -> str:
         "",
         t("chat-status-attention", overdue=status.overdue_count, upcoming=status.upcoming_count),
     ]
+    if status.awaiting_acceptance:
+        lines.append(t("chat-status-awaiting", count=status.awaiting_acceptance))
     return esc("\n".join(lines))
 
 

@@ -167,6 +167,9 @@ class ReportSpec(_Model):
     completed_on: dt.date | None = None
     note: str | None = None
     author: int | None = None
+    # In a program with verification on, the day the chair or secretariat accepted this
+    # completion (`storage.verification`); without it, a replayed completion waits.
+    accepted: dt.date | None = None
 
 
 class ReportLog(_Model):

@@ -825,7 +825,10 @@ class ReplayResult:
 def _entry_key(program: str, spec: ReportSpec, occurrence: int) -> str:
     # The content, not the position, names an entry: inserting a line into a log and replaying
     # it again must not record the other lines twice.
-    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    # The acceptance is a step of its own, not part of the report: adding `accepted` to a line
+    # already replayed accepts its completion and records the report no second time.
+    content = spec.model_dump(mode="json", exclude={"accepted"})
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(f"{program}|{canonical}".encode()).hexdigest()[:24]
     return f"log:{digest}:{occurrence}"
 
@@ -878,9 +881,45 @@ def replay_log(
 
     seen: Counter[str] = Counter()
     recorded = duplicates = 0
+    # Acceptances (`accepted`) waiting for their day: recorded before any later report, in the
+    # order of the days, so that a completion reported again before its acceptance is
+    # superseded as it would have been in the chat.
+    acceptances: list[tuple[date, int, ReportSpec, int]] = []
+
+    def accept_until(day: date | None) -> None:
+        acceptances.sort(key=lambda a: (a[0], a[1]))
+        while acceptances and (day is None or acceptances[0][0] < day):
+            accepted_on, row, spec, report_id = acceptances.pop(0)
+            try:
+                _accept_logged(session, report_id, accepted_on, now)
+            except OperationError as exc:
+                issues.append(
+                    Issue(
+                        "reports",
+                        exc.code,
+                        row=row,
+                        key=spec.task,
+                        field="accepted",
+                        params=exc.params,
+                    )
+                )
+
     for row, spec in enumerate(log.reports, start=1):
         base = _entry_key(code, spec, 0)
         seen[base] += 1
+        accept_until(spec.date)
+        if spec.accepted is not None and not spec.done:
+            issues.append(
+                Issue(
+                    "reports",
+                    "accepted_not_done",
+                    row=row,
+                    key=spec.task,
+                    field="accepted",
+                    params={"task": spec.task},
+                )
+            )
+            continue
         try:
             result = record_report(
                 session=session,
@@ -903,10 +942,27 @@ def replay_log(
             duplicates += 1
         else:
             recorded += 1
+        if spec.accepted is not None and result.pending_verification:
+            acceptances.append((spec.accepted, row, spec, result.report_id))
+    accept_until(None)
     if issues:
         raise DocumentError(issues)
     return ReplayResult(
         program=code, recorded=recorded, duplicates=duplicates, people=len(log.people)
+    )
+
+
+def _accept_logged(session: Session, report_id: int, accepted_on: date, now: datetime) -> None:
+    """Accept the completion a logged report waits as, on the log's day; one accepted before
+    (the log replayed again) stays as it is."""
+    # storage.verification builds on this module: imported here, when first needed.
+    from storage.verification import ACCEPTED, accept_completion, completion_of_report
+
+    waiting = completion_of_report(session=session, report_id=report_id)
+    if waiting is None or (waiting.status == ACCEPTED and waiting.decided_on == accepted_on):
+        return
+    accept_completion(
+        session=session, verification_id=waiting.id, decided_on=accepted_on, now=now, actor="log"
     )
 
 

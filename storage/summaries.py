@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -41,6 +41,7 @@ from storage.models import (
 )
 from storage.plans import get_program
 from storage.rules import Status, classify_sql, days_late, qualifier_from_counts
+from storage.verification import awaiting_count
 
 KINDS = ("common", "registered", "focus")
 UPCOMING_DAYS = 30
@@ -154,6 +155,8 @@ class ProgramStatus:
     task_totals_count: int = 0
     statuses: dict[str, Status] = field(repr=False, default_factory=dict)
     task_kinds: dict[str, str] = field(repr=False, default_factory=dict)
+    # Completions reported but waiting for acceptance (only in a program with verification on).
+    awaiting_acceptance: int = 0
 
 
 def program_organizations(
@@ -226,9 +229,13 @@ def program_status(
         else:
             values = stack.enter_context(_snapshot(conn, _latest_values(pid, as_of)))
             tot = _Totals.of(stack.enter_context(_snapshot(conn, _totals_of(values, org_id))))
-        return _status(
+        status = _status(
             conn, program, as_of, org_code, org_id, limit, orgs, indicators, tasks, values, tot
         )
+        if program.verification:
+            waiting = awaiting_count(session=session, program_id=pid, as_of=as_of, org_id=org_id)
+            status = replace(status, awaiting_acceptance=waiting)
+        return status
     raise AssertionError("unreachable")  # pragma: no cover - ExitStack does not swallow
 
 

@@ -268,9 +268,82 @@ def decide_completion(
     if not accept and not reason:
         raise OperationError("return_reason_missing")
     program = session.get(Program, v.program_id)
-    assert program is not None and program.id is not None
+    assert program is not None
     # Never before the report itself: the acceptance closes what was reported by then.
     decided_on = max(now.astimezone(ZoneInfo(program.timezone)).date(), report.effective_on)
+    _settle(
+        session,
+        v,
+        report,
+        accept=accept,
+        decided_on=decided_on,
+        decider_id=decider_id,
+        actor=f"tg:{decider_telegram_id}",
+        reason=reason,
+        now=now,
+    )
+    notify = _notified(conn, v.program_id, v.org_id, report.id)
+    row = conn.execute(_COMPLETIONS.where(_v.c.id == v.id)).one()
+    return CompletionDecision(_completion(conn, row), again=False, notify=tuple(notify))
+
+
+def accept_completion(
+    *, session: Session, verification_id: int, decided_on: date, now: datetime, actor: str
+) -> Completion:
+    """Accept a pending completion as of a given day (a report log's `accepted` date), with no
+    decider on record: `actor` says where it came from. Refused when the completion is not
+    waiting any more (`completion_decided`) or the day is before its report
+    (`accepted_before_report`)."""
+    v = session.get(Verification, verification_id, with_for_update=True)
+    if v is None:
+        raise OperationError("unknown_completion")
+    report = session.get(Report, v.report_id)
+    assert report is not None and report.id is not None
+    task = session.get(Task, v.task_id)
+    assert task is not None
+    if v.status != PENDING:
+        raise OperationError("completion_decided", task=task.code, status=v.status)
+    if decided_on < report.effective_on:
+        raise OperationError(
+            "accepted_before_report",
+            task=task.code,
+            date=decided_on.isoformat(),
+            reported=report.effective_on.isoformat(),
+        )
+    _settle(
+        session,
+        v,
+        report,
+        accept=True,
+        decided_on=decided_on,
+        decider_id=None,
+        actor=actor,
+        reason="",
+        now=now,
+    )
+    found = completion_of(session=session, verification_id=verification_id)
+    assert found is not None
+    return found
+
+
+def _settle(
+    session: Session,
+    v: Verification,
+    report: Report,
+    *,
+    accept: bool,
+    decided_on: date,
+    decider_id: int | None,
+    actor: str,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Record the decision on a pending completion (an acceptance closes the task) and its
+    audit entry."""
+    conn = session.connection()
+    assert v.id is not None and report.id is not None
+    program = session.get(Program, v.program_id)
+    assert program is not None
     v.status = ACCEPTED if accept else RETURNED
     v.decided_by, v.decided_at, v.decided_on = decider_id, now, decided_on
     v.reason = reason or None
@@ -286,7 +359,7 @@ def decide_completion(
         AuditEntry(
             program_id=v.program_id,
             at=now,
-            actor=f"tg:{decider_telegram_id}",
+            actor=actor,
             action="accept_completion" if accept else "return_completion",
             entity="verification",
             entity_key=task.code,
@@ -301,9 +374,46 @@ def decide_completion(
     )
     session.flush()
     session.expire(task)
-    notify = _notified(conn, v.program_id, v.org_id, report.id)
-    row = conn.execute(_COMPLETIONS.where(_v.c.id == v.id)).one()
-    return CompletionDecision(_completion(conn, row), again=False, notify=tuple(notify))
+
+
+def _awaiting(program_id: int, as_of: date) -> tuple[sa.ColumnElement[bool], ...]:
+    """The completions of the program waiting as of the day: reported by then and not decided
+    by then. One superseded by a later report is left out (when it was superseded is not kept)."""
+    return (
+        _v.c.program_id == program_id,
+        _r.c.effective_on <= as_of,
+        sa.or_(
+            _v.c.status == PENDING,
+            sa.and_(_v.c.status.in_((ACCEPTED, RETURNED)), _v.c.decided_on > as_of),
+        ),
+    )
+
+
+def awaiting_count(
+    *, session: Session, program_id: int, as_of: date, org_id: int | None = None
+) -> int:
+    """How many completions of the program (of the organization, with `org_id`) were waiting
+    for acceptance as of the day."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(_v)
+        .join(_r, _r.c.id == _v.c.report_id)
+        .where(*_awaiting(program_id, as_of))
+    )
+    if org_id is not None:
+        query = query.where(_v.c.org_id == org_id)
+    return int(session.connection().execute(query).scalar_one())
+
+
+def tasks_awaiting(*, session: Session, program_id: int, as_of: date) -> set[int]:
+    """The ids of the program's tasks whose completion was waiting for acceptance as of the
+    day."""
+    rows = session.connection().execute(
+        sa.select(_v.c.task_id)
+        .join(_r, _r.c.id == _v.c.report_id)
+        .where(*_awaiting(program_id, as_of))
+    )
+    return {task_id for (task_id,) in rows}
 
 
 def _close(conn: sa.Connection, v: Verification, decided_on: date, now: datetime) -> int:

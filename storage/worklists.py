@@ -26,6 +26,7 @@ from storage.models import (
     table,
 )
 from storage.rules import Status, classify, days_late, judging_deadline
+from storage.verification import tasks_awaiting
 from storage.vietnamese import Quantity
 
 STATUS_ORDER = (Status.OVERDUE, Status.IN_PROGRESS, Status.DONE_LATE, Status.DONE_ON_TIME)
@@ -57,6 +58,8 @@ class OrgTask:
     days_late: int
     done_on: date | None
     figures: tuple[Figure, ...]
+    # Reported done by the lead, waiting for the chair's or secretariat's acceptance.
+    awaiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,11 @@ def org_tasks(
             )
         ):
             targets.setdefault(g.task_id, {})[g.indicator_id] = g.value_milli
+    awaiting = (
+        tasks_awaiting(session=session, program_id=program_id, as_of=as_of)
+        if program.verification
+        else set()
+    )
     result: list[OrgTask] = []
     for r in rows:
         deadline = judging_deadline(
@@ -225,6 +233,7 @@ def org_tasks(
                 late,
                 done_on,
                 figures,
+                r.id in awaiting,
             )
         )
     order = {s: n for n, s in enumerate(STATUS_ORDER)}

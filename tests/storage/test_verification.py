@@ -16,10 +16,16 @@ from reminders.messages import COMPLETION, ESCALATION, OVERDUE
 from reminders.policy import due_now
 from reminders.snapshot import load_snapshot
 from storage.database import Database
-from storage.documents import PlanDocument, ReportLog
+from storage.documents import DocumentError, Issue, PlanDocument, ReportLog, parse_report_log
 from storage.errors import OperationError
-from storage.models import AuditEntry, Program, Report, Task, Verification, table
-from storage.operations import rebuild_derived_state, record_report, replay_log, upsert_member
+from storage.models import AuditEntry, Organization, Program, Report, Task, Verification, table
+from storage.operations import (
+    _entry_key,
+    rebuild_derived_state,
+    record_report,
+    replay_log,
+    upsert_member,
+)
 from storage.plans import export_plan, import_plan
 from storage.registers import task_register
 from storage.rules import Status
@@ -29,11 +35,14 @@ from storage.verification import (
     PENDING,
     RETURNED,
     SUPERSEDED,
+    awaiting_count,
     completion_of_report,
     decide_completion,
     pending_completions,
+    tasks_awaiting,
 )
 from storage.workbook import read_plan_workbook, write_plan_workbook
+from storage.worklists import org_tasks
 
 from ..conftest import NOW, SAMPLE_AS_OF
 
@@ -360,3 +369,198 @@ def test_the_evidence_of_a_completion(verified_plan: Database) -> None:
                       author_telegram_id=OFFICER_CA, now=NOW)  # fmt: skip
         found = completion_of_report(session=s, report_id=recorded.report_id)  # type: ignore[attr-defined]
     assert found is not None and found.evidence == ("photo-1", "doc-3")
+
+
+# --- what waits, as of a date: the status's count and the work list's mark ---------------------
+
+
+def test_the_status_counts_what_waits_as_of_each_day(verified_plan: Database) -> None:
+    """R09 reported done on 14/06 and accepted on 17/06: 0 waiting as of 13/06, 1 as of 14/06
+    to 16/06 (the program's and CA's view; MTTQ's has none), 0 from 17/06; off, never any."""
+    with verified_plan.write() as s:
+        done_r09(s, "k1", SAMPLE_AS_OF, date(2019, 6, 12))
+
+    def waiting(as_of: date, org: str | None = None) -> int:
+        with verified_plan.read() as s:
+            found = program_status(session=s, program_code=P, as_of=as_of, org_code=org)
+            return found.awaiting_acceptance
+
+    days = [date(2019, 6, 13), SAMPLE_AS_OF, date(2019, 6, 16), date(2019, 6, 17)]
+    assert [waiting(d) for d in days] == [0, 1, 1, 1]
+    assert accept_all(verified_plan, JUNE_17) == 1
+    assert [waiting(d) for d in days] == [0, 1, 1, 0]
+    assert [waiting(SAMPLE_AS_OF, "CA"), waiting(SAMPLE_AS_OF, "MTTQ")] == [1, 0]
+    with verified_plan.write() as s:
+        program = s.exec(select(Program).where(Program.code == P)).one()
+        program.verification = False
+        s.add(program)
+    assert waiting(SAMPLE_AS_OF) == 0
+
+
+def test_a_returned_completion_waited_until_its_return(verified_plan: Database) -> None:
+    """Returned on 15/06, R09's completion counts as waiting as of 14/06 and no longer as of
+    15/06; awaiting_count and tasks_awaiting agree."""
+    with verified_plan.write() as s:
+        done_r09(s, "k1", SAMPLE_AS_OF, SAMPLE_AS_OF)
+        c = completion_of_report(session=s, report_id=s.exec(select(Report.id)).one() or 0)
+        assert c is not None
+        decide_completion(session=s, verification_id=c.id, accept=False, reason="thiếu",
+                          decider_telegram_id=SECRETARY, now=JUNE_15)  # fmt: skip
+    with verified_plan.read() as s:
+        pid, r09 = program_id(s), s.exec(select(Task.id).where(Task.code == "R09")).one()
+        counts = [awaiting_count(session=s, program_id=pid, as_of=d)
+                  for d in (SAMPLE_AS_OF, date(2019, 6, 15))]  # fmt: skip
+        tasks = [tasks_awaiting(session=s, program_id=pid, as_of=d)
+                 for d in (SAMPLE_AS_OF, date(2019, 6, 15))]  # fmt: skip
+    assert counts == [1, 0]
+    assert tasks == [{r09}, set()]
+
+
+def test_the_work_list_marks_what_waits(verified_plan: Database) -> None:
+    """CA's work list marks R09 as waiting once reported done (still overdue, not done), and
+    not once accepted (done late); its other tasks never."""
+    with verified_plan.write() as s:
+        done_r09(s, "k1", SAMPLE_AS_OF, date(2019, 6, 10))
+
+    def ca_tasks(as_of: date) -> dict[str, tuple[Status, bool]]:
+        with verified_plan.read() as s:
+            ca = s.exec(select(Organization.id).where(Organization.code == "CA")).one()
+            assert ca is not None
+            found = org_tasks(session=s, program_id=program_id(s), org_id=ca, as_of=as_of)
+            return {x.code: (x.status, x.awaiting) for x in found}
+
+    waiting = ca_tasks(SAMPLE_AS_OF)
+    assert waiting["R09"] == (Status.OVERDUE, True)
+    assert [code for code, (_, mark) in waiting.items() if mark] == ["R09"]
+    accept_all(verified_plan, JUNE_15)
+    assert ca_tasks(date(2019, 6, 15))["R09"] == (Status.DONE_LATE, False)
+    assert not any(mark for _, mark in ca_tasks(date(2019, 6, 15)).values())
+
+
+# --- acceptances in a report log (`accepted`) ----------------------------------------------------
+
+
+def logged(*reports: dict[str, object]) -> ReportLog:
+    people = [{"telegram_id": OFFICER_CA, "name": "p", "org": "CA"},
+              {"telegram_id": CHAIR, "name": "c", "org": "BDVTU", "role": "chair"}]  # fmt: skip
+    return parse_report_log({"program": P, "people": people, "reports": list(reports)})
+
+
+R09_DONE = {"date": "2019-06-10", "org": "CA", "task": "R09", "done": True}
+
+
+def test_a_logged_acceptance_closes_the_task_on_its_day(verified_plan: Database) -> None:
+    """`accepted: 2019-06-12` on R09's done: the completion is accepted that day, by the log
+    (no decider), completed on 10/06; as of 11/06 it waits, from 12/06 it is done late; replayed
+    again nothing more is recorded or accepted."""
+    log = logged({**R09_DONE, "accepted": "2019-06-12"})
+    with verified_plan.write() as s:
+        assert replay_log(session=s, log=log, now=NOW).recorded == 1
+    with verified_plan.read() as s:
+        v = s.exec(select(Verification)).one()
+        closing = s.get(Report, v.closing_report_id)
+        assert closing is not None
+        assert (v.status, v.decided_on, v.decided_by, v.completed_on) == (
+            ACCEPTED,
+            date(2019, 6, 12),
+            None,
+            date(2019, 6, 10),
+        )
+        assert (closing.effective_on, closing.completed_on, closing.source_key) == (
+            date(2019, 6, 12),
+            date(2019, 6, 10),
+            f"verification:{v.id}",
+        )
+        audit = s.exec(select(AuditEntry).where(AuditEntry.entity == "verification")).one()
+        assert (audit.action, audit.actor, audit.entity_key) == ("accept_completion", "log", "R09")
+    june_11 = status(verified_plan, date(2019, 6, 11))
+    june_12 = status(verified_plan, date(2019, 6, 12))
+    assert (june_11.statuses["R09"], june_11.awaiting_acceptance) == (Status.OVERDUE, 1)
+    assert (june_12.statuses["R09"], june_12.awaiting_acceptance) == (Status.DONE_LATE, 0)
+    with verified_plan.write() as s:
+        again = replay_log(session=s, log=log, now=NOW)
+    assert (again.recorded, again.duplicates) == (0, 1)
+    with verified_plan.read() as s:
+        assert len(s.exec(select(Report)).all()) == 2
+        assert (
+            len(s.exec(select(AuditEntry).where(AuditEntry.entity == "verification")).all()) == 1
+        )
+
+
+def test_accepted_added_to_a_line_already_replayed(verified_plan: Database) -> None:
+    """A line replayed without `accepted` (its completion waits), then again with it: the
+    report is the same entry (not recorded twice) and its completion is accepted."""
+    with verified_plan.write() as s:
+        replay_log(session=s, log=logged(R09_DONE), now=NOW)
+    assert verifications(verified_plan) == [(PENDING, None)]
+    with verified_plan.write() as s:
+        again = replay_log(session=s, log=logged({**R09_DONE, "accepted": "2019-06-14"}), now=NOW)
+    assert (again.recorded, again.duplicates) == (0, 1)
+    assert verifications(verified_plan) == [(ACCEPTED, None)]
+    assert status(verified_plan, SAMPLE_AS_OF).statuses["R09"] is Status.DONE_LATE
+
+
+def test_logged_acceptances_that_cannot_be(verified_plan: Database) -> None:
+    """Refused, naming the entry and the field, and nothing kept: `accepted` on a report that
+    is not a completion, an acceptance before the report, and one whose completion was
+    reported again before the acceptance day (superseded)."""
+    cases = [
+        (logged({"date": "2019-06-10", "org": "CA", "task": "R09", "accepted": "2019-06-12"}),
+         Issue("reports", "accepted_not_done", row=1, key="R09", field="accepted",
+               params={"task": "R09"})),
+        (logged({**R09_DONE, "accepted": "2019-06-09"}),
+         Issue("reports", "accepted_before_report", row=1, key="R09", field="accepted",
+               params={"task": "R09", "date": "2019-06-09", "reported": "2019-06-10"})),
+        (logged({**R09_DONE, "accepted": "2019-06-14"},
+                {"date": "2019-06-12", "org": "CA", "task": "R09", "done": True}),
+         Issue("reports", "completion_decided", row=1, key="R09", field="accepted",
+               params={"task": "R09", "status": SUPERSEDED})),
+    ]  # fmt: skip
+    for log, issue in cases:
+        with pytest.raises(DocumentError) as raised, verified_plan.write() as s:
+            replay_log(session=s, log=log, now=NOW)
+        assert raised.value.issues == [issue]
+    assert verifications(verified_plan) == []
+
+
+def test_an_acceptance_is_recorded_before_later_lines(verified_plan: Database) -> None:
+    """Accepted on 11/06, before a line of 12/06 that reports R09 done again: the first
+    completion is accepted (done from 11/06), the second waits."""
+    log = logged({**R09_DONE, "accepted": "2019-06-11"},
+                 {"date": "2019-06-12", "org": "CA", "task": "R09", "done": True})  # fmt: skip
+    with verified_plan.write() as s:
+        replay_log(session=s, log=log, now=NOW)
+    assert verifications(verified_plan) == [(ACCEPTED, None), (PENDING, None)]
+    assert status(verified_plan, date(2019, 6, 11)).statuses["R09"] is Status.DONE_LATE
+
+
+def test_the_sample_log_accepted_the_day_reported_gives_the_design(
+    db: Database, sample_plan: PlanDocument, sample_log: ReportLog
+) -> None:
+    """The sample log with `accepted` on each completion (the day it was reported), replayed
+    into the program with verification on, gives the design's figures as of 14/06, nothing
+    waiting; into the program without verification the field changes nothing."""
+    accepted = sample_log.model_copy(
+        update={"reports": tuple(r.model_copy(update={"accepted": r.date}) if r.done else r
+                                 for r in sample_log.reports)}
+    )  # fmt: skip
+    with db.write() as s:
+        import_plan(session=s, plan=verified(sample_plan), actor="test", now=NOW)
+        replay_log(session=s, log=accepted, now=NOW)
+    assert figures(db, SAMPLE_AS_OF) == DESIGN_FIGURES
+    assert status(db, SAMPLE_AS_OF).awaiting_acceptance == 0
+    assert [s for s, _ in verifications(db)].count(ACCEPTED) == 30
+    with db.write() as s:
+        import_plan(session=s, plan=verified(sample_plan, on=False), actor="test", now=NOW)
+    with db.write() as s:
+        again = replay_log(session=s, log=sample_log, now=NOW)
+    assert (again.recorded, again.duplicates) == (0, len(sample_log.reports))
+
+
+def test_the_log_keys_do_not_change_with_accepted(sample_plan: PlanDocument) -> None:
+    """A line's key (which makes a replay idempotent) is the same with and without `accepted`,
+    so logs replayed before the field existed are not recorded again."""
+    spec = logged(R09_DONE).reports[0]
+    with_acceptance = spec.model_copy(update={"accepted": date(2019, 6, 14)})
+    assert _entry_key(P, spec, 0) == _entry_key(P, with_acceptance, 0)
+    assert _entry_key(P, spec, 0) != _entry_key(P, spec.model_copy(update={"note": "x"}), 0)
