@@ -66,7 +66,10 @@ async def extend_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         allowed = task is not None and (member.leading or task.lead_org_id == member.org_id)
         involved = task is not None and is_involved(s, task, member.org_id)
     if facts is None:
-        await reply(update, me.t("op-unknown_task", task=esc(args[0])))
+        from bot.programs import ask_other_program
+
+        if not await ask_other_program(update, context, me, args[0].rstrip(":")):
+            await reply(update, me.t("op-unknown_task", task=esc(args[0])))
         return
     if not allowed:
         key = "chat-extend-not-lead" if involved else "op-not_involved"

@@ -489,7 +489,7 @@ async def test_evidence_and_corrections_for_the_other_program_ask_which(
     two_db: Database,
 ) -> None:
     """A captioned photo for K01 (B's) sent while in A asks, then is kept as B's evidence; /sua
-    of B's task asks the same way."""
+    and /giahan of B's task ask the same way."""
     b = program_id(two_db, BORDER)
     before = reports_of(two_db)
     async with chat_with(two_db, NOW) as chat:
@@ -505,11 +505,15 @@ async def test_evidence_and_corrections_for_the_other_program_ask_which(
         )
         await switch(chat, SAMPLE)
         fix = await chat.say(ME, "/sua K01")
+        extend = await chat.say(ME, "/giahan K01 31/12 chờ kinh phí")
     assert reports_of(two_db) == [*before, (b, "K01")]
     with two_db.read() as s:
         evidence = s.exec(select(Report.evidence).order_by(col(Report.id).desc())).first()
     assert evidence is not None and len(evidence) == 1
-    assert fix.text == vi("programs-task-elsewhere", task="K01", current=SAMPLE, programs=BORDER)
+    for asked in (fix, extend):
+        assert asked.text == vi(
+            "programs-task-elsewhere", task="K01", current=SAMPLE, programs=BORDER
+        )
 
 
 # --- reminders ---------------------------------------------------------------------------------
