@@ -23,10 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import yaml
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
 from storage.documents import (
@@ -378,6 +375,11 @@ _SHEET_ORDER = (
 
 def write_plan_workbook(plan: PlanDocument, target: Path) -> None:
     """Write `plan` as an .xlsx workbook that `read_plan_workbook` reads back equal."""
+    # openpyxl (which loads numpy when it finds it) is imported when a workbook is written or
+    # read, not with this module: the bot starts, and restarts, without it.
+    import openpyxl
+    from openpyxl.styles import Font
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = PROGRAM_SHEET
@@ -411,6 +413,9 @@ def write_plan_workbook(plan: PlanDocument, target: Path) -> None:
 
 
 def _write_header(sheet: Any, headers: Iterable[tuple[str, int]]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     for col, (header, width) in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=col, value=header)
         cell.font = Font(bold=True)
@@ -420,6 +425,8 @@ def _write_header(sheet: Any, headers: Iterable[tuple[str, int]]) -> None:
 
 
 def _put(cell: Any, value: object, column: _Column | None, *, wrap: bool) -> None:
+    from openpyxl.styles import Alignment
+
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         # openpyxl takes any text starting with "=" for a formula; this one is a title.
@@ -486,6 +493,8 @@ def _open(source: Path) -> Any:
     path = str(source)
     if not source.is_file():
         raise DocumentError([Issue("file", "file_not_found", params={"path": path})])
+    import openpyxl
+
     try:
         return openpyxl.load_workbook(source, data_only=True)
     except Exception as exc:

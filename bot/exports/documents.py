@@ -10,9 +10,6 @@ from typing import IO, Literal
 
 from sqlmodel import Session
 
-from bot.exports.chart import render_chart, status_chart
-from bot.exports.review import build_review
-from bot.exports.status_workbook import write_status_workbook
 from bot.i18n import Translator
 from storage.registers import task_register
 from storage.summaries import program_status
@@ -40,6 +37,12 @@ def write_document(
     period_code: str | None = None,
 ) -> None:
     """Write one document of the program as of a date."""
+    # python-docx, openpyxl and matplotlib take a second or more to import: loaded with the
+    # first document asked for, not at every start of the bot (a restart serves sooner).
+    from bot.exports.chart import render_chart, status_chart
+    from bot.exports.review import build_review
+    from bot.exports.status_workbook import write_status_workbook
+
     if kind == "review":
         build_review(
             session=session,
