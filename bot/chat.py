@@ -203,11 +203,17 @@ def for_person(
     return f"{t(_HEADER_KEY, program=esc(member.program_code))}\n{text}"
 
 
-def _with_header(update: Update, text: str) -> str:
+def _header(update: Update, text: str) -> str | None:
+    """The program's line for a reply to this update, unless the text has it already."""
     named, header = _HEADER.get()
     if named is not update or header is None or text.startswith(header):
-        return text
-    return f"{header}\n{text}"
+        return None
+    return header
+
+
+def _with_header(update: Update, text: str) -> str:
+    header = _header(update, text)
+    return text if header is None else f"{header}\n{text}"
 
 
 def expect_answer(
@@ -286,7 +292,11 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
-    pieces = split_text(_with_header(update, text))
+    header = _header(update, text)
+    if header is None:
+        pieces = split_text(text)
+    else:  # every piece names the program: buttons come on the last one
+        pieces = [f"{header}\n{p}" for p in split_text(text, MESSAGE_LIMIT - len(header) - 1)]
     sent: Message | None = None
     for n, piece in enumerate(pieces):
         last = n == len(pieces) - 1

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
+from telegram import Update
 
+from bot.chat import name_program, reply, split_text
 from bot.i18n import translator
 from reminders.planner import plan_due
 from reminders.snapshot import load_snapshot
@@ -41,7 +43,7 @@ from storage.models import (
     utcnow,
 )
 from storage.operations import upsert_member
-from storage.people import create_invite
+from storage.people import create_invite, member_for
 from tests.bot.harness import Chat, Sent, chat_with
 from tests.bot.test_chat_e2e import ROOT, _button, _buttons, _press, _say
 from tests.conftest import NOW
@@ -557,6 +559,29 @@ def test_reminders_reach_the_person_in_each_program_for_that_program(two_db: Dat
         (a, "deadline", (a, "R11")),
         (a, "deadline", (a, "R20")),
     ]
+
+
+async def test_every_piece_of_a_long_reply_names_the_program(two_db: Database) -> None:
+    """A reply cut at Telegram's limit names the program on each piece (buttons come on the
+    last one, so a press there still knows its program); one-program people get plain pieces."""
+    with two_db.read() as s:
+        mine = member_for(session=s, telegram_id=ME, program_code=BORDER)
+        theirs = member_for(session=s, telegram_id=CA)
+    assert mine is not None and theirs is not None
+    text = "\n".join(f"dòng {n:04d} " + "x" * 40 for n in range(200))
+    async with chat_with(two_db, NOW) as chat:
+        for person, member in ((ME, mine), (CA, theirs)):
+            update = Update.de_json(chat.message_update(person, "/viec"), chat.app.bot)
+            name_program(update, vi, member)
+            await reply(update, text)
+        pieces = [m.text for m in chat.request.order if m.chat_id == ME]
+        plain = [m.text for m in chat.request.order if m.chat_id == CA]
+    assert len(pieces) == 3 and len(plain) == 3
+    assert all(p.startswith(header(BORDER) + "\n") and len(p) <= 4096 for p in pieces)
+    assert [p.removeprefix(header(BORDER) + "\n") for p in pieces] == split_text(
+        text, 4096 - len(header(BORDER)) - 1
+    )
+    assert "\n".join(plain) == text
 
 
 # --- messages to others, and the committee's group ----------------------------------------------
