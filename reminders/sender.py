@@ -17,6 +17,9 @@ One dispatcher coroutine claims rows and starts deliveries (at most `concurrency
   `FOR UPDATE SKIP LOCKED`, so replicas never wait on each other's rows. Claiming one row per
   slot keeps a single row in flight per delivery: a process killed mid-run leaves at most
   `concurrency` rows in "sending".
+- **Shared pace.** Replicas on one database share the global rate: every sweep, a sender renews
+  its lease `sender:<id>` (storage.leases) and counts the live ones, and paces itself at
+  `global_per_second` divided by that count, so N replicas together stay within Telegram's limit.
 - **Outcomes.** sent (sent_at, telegram_message_id); retry_after (back to pending after it; a
   429 is not counted as an attempt); transient (pending again with exponential backoff, "failed"
   after `max_attempts`); blocked (the chat goes to `BlockedChat`, this row and the chat's other
@@ -37,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -61,6 +65,7 @@ from reminders.messages import (
 )
 from storage.database import Database, is_sqlite
 from storage.groups import migrate_group
+from storage.leases import live_holders, release_lease, take_lease
 from storage.models import BlockedChat, OutboxMessage, table
 
 log = logging.getLogger(__name__)
@@ -71,6 +76,9 @@ Sleep = Callable[[float], Awaitable[None]]
 _OUTBOX = table(OutboxMessage)
 _BLOCKED = table(BlockedChat)
 _ERROR_LENGTH = 500
+
+
+SENDER_LEASE = "sender:"
 
 
 def utc_now() -> datetime:
@@ -198,6 +206,9 @@ class PacedSender:
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_sweep: float | None = None
+        # This sender's lease among the senders sharing the database (see "Shared pace").
+        self.lease_name = f"{SENDER_LEASE}{uuid.uuid4().hex[:16]}"
+        self.senders = 1
 
     # --- the public face ---------------------------------------------------------------------
 
@@ -279,6 +290,13 @@ class PacedSender:
         finally:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            with contextlib.suppress(Exception):  # the lease runs out by itself anyway
+                await asyncio.to_thread(
+                    self.database.run_write,
+                    lambda s: release_lease(
+                        session=s, name=self.lease_name, holder=self.lease_name
+                    ),
+                )
 
     # --- the dispatcher ----------------------------------------------------------------------
 
@@ -401,6 +419,18 @@ class PacedSender:
             return
         self._last_sweep = stamp
         await asyncio.to_thread(self._write, lambda c: self._sweep(c, now))
+        senders = await asyncio.to_thread(self.database.run_write, lambda s: self._share(s, now))
+        if senders != self.senders:
+            log.info(
+                "outbox: %s sender(s) share the pace of %s/s", senders, self.pace.global_per_second
+            )
+            self.senders = senders
+            self.pacer.step = senders / self.pace.global_per_second
+
+    def _share(self, session: Session, now: datetime) -> int:
+        ttl = timedelta(seconds=max(5.0, 5 * self.sweep_interval))
+        take_lease(session=session, name=self.lease_name, holder=self.lease_name, now=now, ttl=ttl)
+        return max(1, live_holders(session=session, prefix=SENDER_LEASE, now=now))
 
     # --- database work (in threads) ------------------------------------------------------------
 

@@ -49,3 +49,13 @@ def release_lease(*, session: Session, name: str, holder: str) -> None:
     session.connection().execute(
         sa.delete(_LEASE).where(_LEASE.c.name == name, _LEASE.c.holder == holder)
     )
+
+
+def live_holders(*, session: Session, prefix: str, now: datetime) -> int:
+    """How many leases named `prefix`... are held now (by processes alive within their ttl)."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(_LEASE)
+        .where(_LEASE.c.name.startswith(prefix, autoescape=True), _LEASE.c.until >= now)
+    )
+    return int(session.connection().execute(query).scalar_one())

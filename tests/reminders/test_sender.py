@@ -262,6 +262,42 @@ def test_pace_uses_the_global_rate(db: Database) -> None:
     assert 199 / 25 - 0.01 <= span <= 199 / 25 * 1.05
 
 
+def test_senders_on_one_database_share_the_global_pace(db: Database) -> None:
+    """Two replicas' senders each pace at half the rate, so together they keep the limit; when
+    one stops (or its lease runs out), the other takes the whole rate again."""
+    pace = Pace(global_per_second=20)
+    clock = FakeClock()
+    one, two = (make(db, clock, FakeDelivery(clock), pace) for _ in range(2))
+
+    async def sweep(sender: PacedSender) -> None:
+        sender._last_sweep = None
+        await sender._maybe_sweep()
+
+    async def scenario() -> list[tuple[int, float]]:
+        seen = []
+        await sweep(one)
+        seen.append((one.senders, one.pacer.step))
+        await sweep(two)
+        await sweep(one)
+        seen.append((one.senders, one.pacer.step))
+        seen.append((two.senders, two.pacer.step))
+        await two.run(_stopped())  # a clean stop gives its lease back
+        await sweep(one)
+        seen.append((one.senders, one.pacer.step))
+        clock.now += timedelta(seconds=10)  # the first one's own lease renews; a dead one's ends
+        await sweep(one)
+        seen.append((one.senders, one.pacer.step))
+        return seen
+
+    assert asyncio.run(scenario()) == [(1, 0.05), (2, 0.1), (2, 0.1), (1, 0.05), (1, 0.05)]
+
+
+def _stopped() -> asyncio.Event:
+    stop = asyncio.Event()
+    stop.set()
+    return stop
+
+
 def test_429_holds_only_its_chat(db: Database) -> None:
     held = queue(db, [5] * 3)
     queue(db, [6] * 3 + [8] * 3)
