@@ -121,7 +121,9 @@ def _owned_draft(
 ) -> Draft:
     query = _OWNED.with_for_update(of=_d) if lock else _OWNED
     row = session.connection().execute(query, {"id": draft_id}).first()
-    if row is None or not secrets.compare_digest(row.nonce, nonce):
+    # Other features keep their drafts in the same table (a task, a plan, a member change) and
+    # confirm them with their own buttons: to this one they are as if they did not exist.
+    if row is None or row.kind not in DRAFT_KINDS or not secrets.compare_digest(row.nonce, nonce):
         raise OperationError("stale_button")
     if row.telegram_id != telegram_id:
         raise OperationError("not_your_draft")

@@ -436,6 +436,25 @@ async def test_forged_and_foreign_buttons_are_refused(sample_db: Database) -> No
     assert reports(sample_db) == before
 
 
+async def test_a_report_button_naming_another_features_draft_is_stale(sample_db: Database) -> None:
+    """Drafts of other kinds (a task, a plan, a member change) share the table: a report's
+    Confirm button carrying one's id and nonce is refused as stale and decides nothing."""
+    async with chat_with(sample_db, NOW) as chat:
+        readback = await chat.say(CA, "R09 19 mô hình")
+        draft_id = int(readback.find_button("Xác nhận").split(":")[1])
+        with sample_db.write() as s:
+            draft = s.get(ChatDraft, draft_id)
+            assert draft is not None
+            draft.kind = "task"
+            s.add(draft)
+        for action in ("ok", "no", "ed"):
+            await chat.press(CA, f"d:{draft_id}:{draft.nonce}:{action}", readback)
+            assert chat.last_answer()["text"] == vi("op-stale_button"), action
+    with sample_db.read() as s:
+        draft = s.get(ChatDraft, draft_id)
+        assert draft is not None and draft.status == "pending"
+
+
 async def test_the_group_gets_no_organization_details(sample_db: Database) -> None:
     """In the committee's group, detail commands point to the private chat; plain text gets no
     answer at all."""
