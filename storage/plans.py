@@ -244,12 +244,17 @@ def _sync_simple(
         for upd in updates:
             values = {k: v for k, v in upd.items() if k != "b_id"}
             conn.execute(sa.update(tbl).where(tbl.c.id == upd["b_id"]).values(**values))
-    return {
+    ids = {
         r.code: r.id
         for r in conn.execute(
             sa.select(tbl.c.code, tbl.c.id).where(tbl.c.program_id == program_id)
         )
     }
+    if dry_run:
+        # Rows a real import would insert get stand-in ids (negative: never a real one), so
+        # that the tasks naming them can be compared too.
+        ids |= {row["code"]: -n for n, row in enumerate(inserts, start=1)}
+    return ids
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from storage.database import Database
-from storage.documents import PlanDocument, TaskSpec
+from storage.documents import IndicatorSpec, OrganizationSpec, PlanDocument, TaskSpec
 from storage.models import Report, Task
 from storage.plans import export_plan, import_plan
 from storage.summaries import program_status
@@ -75,3 +75,38 @@ def test_dry_run_previews_without_writing(db: Database, sample_plan: PlanDocumen
     assert changes.created and len(changes.organizations.added) == 15
     with db.read() as s:
         assert s.connection().execute(sa.select(sa.func.count()).select_from(Task)).scalar() == 0
+
+
+def test_dry_run_of_a_plan_adding_an_organization_its_tasks_name(
+    sample_db: Database, sample_plan: PlanDocument
+) -> None:
+    """Previewing a plan that adds an organization, an indicator and a task using both shows
+    each change (it used to fail looking up the new organization's id) and writes nothing."""
+    tasks = [
+        t.model_copy(update={"lead": "HKH"}) if t.code == "R12" else t for t in sample_plan.tasks
+    ]
+    tasks.append(
+        TaskSpec(code="R38", kind="registered", title="Trao học bổng", lead="HKH",
+                 partners=("HND",), due=date(2019, 9, 30), targets={"HB": 100})
+    )  # fmt: skip
+    edited = sample_plan.model_copy(
+        update={
+            "organizations": (
+                *sample_plan.organizations,
+                OrganizationSpec(code="HKH", name="Hội Khuyến học tỉnh"),
+            ),
+            "indicators": (
+                *sample_plan.indicators,
+                IndicatorSpec(code="HB", unit="suất học bổng", kind="count"),
+            ),
+            "tasks": tuple(tasks),
+        }
+    )
+    with sample_db.write() as s:
+        changes = import_plan(session=s, plan=edited, actor="t", now=NOW, dry_run=True)
+    assert changes.organizations.added == ["HKH"]
+    assert changes.indicators.added == ["HB"]
+    assert (changes.tasks.added, changes.tasks.changed) == (["R38"], ["R12"])
+    with sample_db.read() as s:
+        assert s.exec(sa.select(Task.code).where(Task.code == "R38")).first() is None  # type: ignore[call-overload]
+        assert export_plan(session=s, program_code=P) == sample_plan
