@@ -200,3 +200,86 @@ async def test_a_reason_typed_after_someone_else_decided(verified_db: Database) 
             .where(Task.code == "R09")
         ).all()
     assert list(rows) == [("accepted", None)]
+
+
+async def test_the_readback_says_the_completion_will_wait(verified_db: Database) -> None:
+    """/xong's readback, before Confirm, ends with the notice that the completion will wait
+    for acceptance when the program verifies (in English too)."""
+    async with chat_with(verified_db, NOW) as chat:
+        readback = await chat.say(CA, "/xong R09 10/6")
+        assert readback.text.split("\n")[-2:] == [
+            vi("chat-readback-date", date="14/06/2019"),
+            vi("chat-verify-readback", task="R09"),
+        ]
+        assert readback.find_button("Xác nhận")
+        await chat.say(CA, "/lang en")
+        readback = await chat.say(CA, "/done R09 10/6")
+        assert readback.text.split("\n")[-1] == en("chat-verify-readback", task="R09")
+
+
+async def test_off_the_readback_has_no_notice(sample_db: Database) -> None:
+    """Without verification, /xong's readback ends with the report's date as before."""
+    async with chat_with(sample_db, NOW) as chat:
+        readback = await chat.say(CA, "/xong R09 10/6")
+        assert readback.text.split("\n")[-1] == vi("chat-readback-date", date="14/06/2019")
+
+
+def marked(text: str) -> list[str]:
+    """The codes of the tasks the work list marks as waiting for acceptance."""
+    mark = vi("chat-task-awaiting", when="")
+    return [x.split("<b>")[1].split("</b>")[0] for x in text.split("\n") if mark in x]
+
+
+# On the first page of CA's /viec (overdue first, most days late first): the sample's
+# completions that wait, of tasks CA leads or partners on.
+WAITING_CA = ["CT02", "CT08", "R07", "R21", "CT01", "R08", "R03"]
+WAITING_CA_R09 = ["CT02", "CT08", "R07", "R09", "R21", "CT01", "R08", "R03"]
+
+
+async def test_the_work_list_marks_a_completion_waiting(verified_db: Database) -> None:
+    """CA's /viec marks the tasks whose completion waits (the sample's, CT08 as a partner);
+    R09 reported done is marked (still among the overdue); once the chair accepts it, it is
+    listed done, without the mark."""
+    r09_line = vi("chat-task-line", task="R09", title="Tổ tự quản ANTT 20 khu dân cư",
+                  role="chủ trì", when="{}")  # fmt: skip
+    async with chat_with(verified_db, NOW) as chat:
+        before = (await chat.say(CA, "/viec")).text
+        assert marked(before) == WAITING_CA
+        sent = await report_done(chat, CA, "/xong R09 10/6")
+        waiting = (await chat.say(CA, "/viec")).text
+        assert marked(waiting) == WAITING_CA_R09
+        overdue = vi("chat-task-overdue", due="31/05/2019", days=14)
+        line = r09_line.format(vi("chat-task-awaiting", when=overdue))
+        assert line == (
+            "• <b>R09</b> Tổ tự quản ANTT 20 khu dân cư (chủ trì), hạn 31/05/2019,"
+            " quá 14 ngày, ⏳ chờ nghiệm thu"
+        )
+        assert any(x.startswith(line + ";") for x in waiting.split("\n"))
+        card = cards_for(sent, "R09")[CHAIR]
+        await chat.press(CHAIR, card.button_data()[0], card)
+        accepted = await chat.say(CA, "/viec")
+        assert marked(accepted.text) == WAITING_CA
+        assert "<b>R09</b>" not in accepted.text  # done: listed last, on the next page
+        page_2 = await chat.press(CA, accepted.find_button(vi("chat-page-next")), accepted)
+        done = r09_line.format(vi("chat-task-done", date="10/06/2019"))
+        assert [x for x in page_2[-1].text.split("\n") if "<b>R09</b>" in x] == [
+            done + "; 14 mô hình (chỉ tiêu 20)"
+        ]
+
+
+async def test_the_status_tells_leaders_how_many_wait(verified_db: Database) -> None:
+    """The chair's /tinhhinh ends with how many completions wait (the sample's 30, then 31
+    after R09's /xong, 30 once accepted); an officer's status has no such line."""
+    async with chat_with(verified_db, NOW) as chat:
+        status = (await chat.say(CHAIR, "/tinhhinh")).text
+        assert status.split("\n")[-1] == vi("chat-status-awaiting", count=30)
+        assert status.split("\n")[-2] == vi("chat-status-attention", overdue=25, upcoming=8)
+        sent = await report_done(chat, CA, "/xong R09 10/6")
+        status = (await chat.say(CHAIR, "/tinhhinh")).text
+        assert status.split("\n")[-1] == vi("chat-status-awaiting", count=31)
+        card = cards_for(sent, "R09")[SECRETARY]
+        await chat.press(SECRETARY, card.button_data()[0], card)
+        status = (await chat.say(SECRETARY, "/tinhhinh")).text
+        assert status.split("\n")[-1] == vi("chat-status-awaiting", count=30)
+        assert status.split("\n")[4] == AFTER
+        assert "nghiệm thu" not in (await chat.say(CA, "/tinhhinh")).text
