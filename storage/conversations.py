@@ -10,6 +10,7 @@ confirming it again returns the first outcome.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -116,21 +117,32 @@ def save_draft(
     return _draft(row, created=True)
 
 
-def _owned_draft(
-    session: Session, *, draft_id: int, nonce: str, telegram_id: int, lock: bool = False
+def owned_draft(
+    *,
+    session: Session,
+    draft_id: int,
+    nonce: str,
+    telegram_id: int,
+    kinds: Collection[str],
+    lock: bool = False,
 ) -> Draft:
+    """The draft a button names, if it is of one of `kinds`, the button's nonce matches and the
+    presser made it; refused as `stale_button` or `not_your_draft`. With `lock`, the draft stays
+    locked until the transaction ends (confirming or cancelling it)."""
     query = _OWNED.with_for_update(of=_d) if lock else _OWNED
     row = session.connection().execute(query, {"id": draft_id}).first()
-    # Other features keep their drafts in the same table (a task, a plan, a member change) and
-    # confirm them with their own buttons: to this one they are as if they did not exist.
-    if row is None or row.kind not in DRAFT_KINDS or not secrets.compare_digest(row.nonce, nonce):
+    # Every feature keeps its drafts in the same table and confirms them with its own buttons:
+    # to a feature, a draft of another kind is as if it did not exist.
+    if row is None or row.kind not in kinds or not secrets.compare_digest(row.nonce, nonce):
         raise OperationError("stale_button")
     if row.telegram_id != telegram_id:
         raise OperationError("not_your_draft")
     return _draft(row)
 
 
-def _decide(session: Session, draft_id: int, **values: Any) -> None:
+def decide_draft(*, session: Session, draft_id: int, **values: Any) -> None:
+    """Write what was decided of a draft (status, decided_at, payload...); a copy of the draft
+    the session holds is read again when next used."""
     session.connection().execute(sa.update(_d).where(_d.c.id == draft_id).values(**values))
     stale = session.identity_map.get(session.identity_key(ChatDraft, (draft_id,)))
     if stale is not None:
@@ -169,7 +181,14 @@ def confirm_draft(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> Confirmed:
     """Do what the draft says, once; re-checks that its author may still do it."""
-    row = _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id, lock=True)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=DRAFT_KINDS,
+        lock=True,
+    )
     if row.status == "confirmed":
         return Confirmed(row, again=True, extension_id=row.payload.get("extension_id"))
     if row.status != "pending":
@@ -211,7 +230,7 @@ def confirm_draft(
         )
         extension_id = ext.id
         decided = {"payload": {**p, "extension_id": ext.id}}
-    _decide(session, row.id, status="confirmed", decided_at=now, **decided)
+    decide_draft(session=session, draft_id=row.id, status="confirmed", decided_at=now, **decided)
     done = replace(row, status="confirmed", **decided)
     return Confirmed(done, again=False, report=report, extension_id=extension_id)
 
@@ -220,16 +239,29 @@ def cancel_draft(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> Draft:
     """Drop a pending draft (a confirmed one stays confirmed)."""
-    row = _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id, lock=True)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=DRAFT_KINDS,
+        lock=True,
+    )
     if row.status == "confirmed":
         raise OperationError("draft_already_recorded")
-    _decide(session, row.id, status="cancelled", decided_at=now)
+    decide_draft(session=session, draft_id=row.id, status="cancelled", decided_at=now)
     return replace(row, status="cancelled")
 
 
 def open_draft(*, session: Session, draft_id: int, nonce: str, telegram_id: int) -> Draft:
     """A draft of this person, to edit it."""
-    return _owned_draft(session, draft_id=draft_id, nonce=nonce, telegram_id=telegram_id)
+    return owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=DRAFT_KINDS,
+    )
 
 
 # --- the step of a button conversation ----------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from storage.conversations import decide_draft, owned_draft
 from storage.errors import OperationError
 from storage.models import (
     AuditEntry,
@@ -486,22 +487,19 @@ def propose_named_change(
     )
 
 
-def _owned(session: Session, draft_id: int, nonce: str, telegram_id: int) -> ChatDraft:
-    row = session.get(ChatDraft, draft_id, with_for_update=True)
-    if row is None or row.kind not in CHANGE_KINDS or not secrets.compare_digest(row.nonce, nonce):
-        raise OperationError("stale_button")
-    author = session.get(Person, row.person_id)
-    if author is None or author.telegram_id != telegram_id:
-        raise OperationError("not_your_draft")
-    return row
-
-
 def confirm_change(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> Change:
     """Do the change a draft says, once, re-checking everything; refused as `member_changed`
     when the membership is no longer what was read back."""
-    row = _owned(session, draft_id, nonce, telegram_id)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=CHANGE_KINDS,
+        lock=True,
+    )
     p = row.payload
     if row.status == "confirmed":
         return Change(**{**p["done"], "again": True})
@@ -537,8 +535,13 @@ def confirm_change(
             now=now,
         )
     done = {k: v for k, v in change.__dict__.items() if k != "again"}
-    row.status, row.decided_at, row.payload = "confirmed", now, {**p, "done": done}
-    session.add(row)
+    decide_draft(
+        session=session,
+        draft_id=row.id,
+        status="confirmed",
+        decided_at=now,
+        payload={**p, "done": done},
+    )
     session.flush()
     return change
 
@@ -547,12 +550,17 @@ def cancel_change(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> None:
     """Drop a pending change (a confirmed one stays done)."""
-    row = _owned(session, draft_id, nonce, telegram_id)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=CHANGE_KINDS,
+        lock=True,
+    )
     if row.status == "confirmed":
         raise OperationError("member_change_done")
-    row.status, row.decided_at = "cancelled", now
-    session.add(row)
-    session.flush()
+    decide_draft(session=session, draft_id=row.id, status="cancelled", decided_at=now)
 
 
 # --- invitations --------------------------------------------------------------------------------

@@ -24,11 +24,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from storage.conversations import decide_draft, owned_draft
 from storage.documents import DocumentError, PlanDocument, TaskSpec, load_plan
 from storage.errors import OperationError
 from storage.models import (
@@ -188,7 +188,14 @@ def apply_plan_upload(
 ) -> PlanApplied:
     """Apply a previewed plan once: re-checks who confirms, refuses a preview the program has
     moved on from (`plan_stale`), keeps every report. Confirmed again: the first outcome."""
-    row = _own_draft(session, draft_id, nonce, telegram_id)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=(PLAN_DRAFT,),
+        lock=True,
+    )
     payload = dict(row.payload)
     if row.status == "confirmed":
         result = payload.get("result", {})
@@ -226,16 +233,13 @@ def apply_plan_upload(
     }
     # The plan itself is on record now; the draft keeps only what Confirm answered.
     result = {"created": created, "tasks": tasks}
-    session.connection().execute(
-        sa.update(_d)
-        .where(_d.c.id == row.id)
-        .values(
-            status="confirmed",
-            decided_at=now,
-            payload={"program": code, "stamp": payload.get("stamp"), "result": result},
-        )
+    decide_draft(
+        session=session,
+        draft_id=row.id,
+        status="confirmed",
+        decided_at=now,
+        payload={"program": code, "stamp": payload.get("stamp"), "result": result},
     )
-    _forget(session, row.id)
     return PlanApplied(code, created, False, tasks, affected, notices, creator_org)
 
 
@@ -243,13 +247,17 @@ def cancel_plan_upload(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> None:
     """Drop a previewed plan (one already applied stays applied)."""
-    row = _own_draft(session, draft_id, nonce, telegram_id)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=(PLAN_DRAFT,),
+        lock=True,
+    )
     if row.status == "confirmed":
         raise OperationError("plan_already_applied", program=row.payload.get("program", ""))
-    session.connection().execute(
-        sa.update(_d).where(_d.c.id == row.id).values(status="cancelled", decided_at=now)
-    )
-    _forget(session, row.id)
+    decide_draft(session=session, draft_id=row.id, status="cancelled", decided_at=now)
 
 
 def plan_for_editing(*, session: Session, member: Member) -> PlanDocument:
@@ -403,35 +411,3 @@ def _make_creator(session: Session, program: Program, telegram_id: int, now: dat
     )
     session.flush()
     return org.code
-
-
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    status: str
-    payload: dict[str, Any]
-
-
-def _own_draft(session: Session, draft_id: int, nonce: str, telegram_id: int) -> _Row:
-    """The plan draft, locked, if the nonce matches and the presser made it."""
-    row = (
-        session.connection()
-        .execute(
-            sa.select(_d.c.id, _d.c.nonce, _d.c.kind, _d.c.status, _d.c.payload, _pe.c.telegram_id)
-            .join(_pe, _pe.c.id == _d.c.person_id)
-            .where(_d.c.id == draft_id)
-            .with_for_update(of=_d)
-        )
-        .first()
-    )
-    if row is None or row.kind != PLAN_DRAFT or not secrets.compare_digest(row.nonce, nonce):
-        raise OperationError("stale_button")
-    if row.telegram_id != telegram_id:
-        raise OperationError("not_your_draft")
-    return _Row(row.id, row.status, dict(row.payload))
-
-
-def _forget(session: Session, draft_id: int) -> None:
-    stale = session.identity_map.get(session.identity_key(ChatDraft, (draft_id,)))
-    if stale is not None:
-        session.expire(stale)

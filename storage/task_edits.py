@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from storage.conversations import decide_draft, owned_draft
 from storage.derived import refresh_task_state
 from storage.errors import OperationError
 from storage.models import (
@@ -896,24 +897,6 @@ def save_task_draft(
     return TaskDraft(draft_id, nonce, "pending", payload, member.program_id, created=True)
 
 
-def _owned(session: Session, draft_id: int, nonce: str, telegram_id: int) -> Any:
-    row = (
-        session.connection()
-        .execute(
-            sa.select(_d, _pe.c.telegram_id)
-            .join(_pe, _pe.c.id == _d.c.person_id)
-            .where(_d.c.id == draft_id, _d.c.kind == DRAFT_KIND)
-            .with_for_update(of=_d)
-        )
-        .first()
-    )
-    if row is None or not secrets.compare_digest(row.nonce, nonce):
-        raise OperationError("stale_button")
-    if row.telegram_id != telegram_id:
-        raise OperationError("not_your_draft")
-    return row
-
-
 @dataclass(frozen=True)
 class TaskOutcome:
     """What confirming a task draft did: `again` when it had been confirmed before (then
@@ -945,7 +928,14 @@ def confirm_task_draft(
 ) -> TaskOutcome:
     """Give, change or cancel the task the draft says, once, re-checking that its author still
     leads the program; the officers concerned are returned to be told."""
-    row = _owned(session, draft_id, nonce, telegram_id)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=(DRAFT_KIND,),
+        lock=True,
+    )
     payload = dict(row.payload)
     if row.status == "confirmed":
         return _outcome(payload, row.program_id, again=True)
@@ -993,10 +983,8 @@ def confirm_task_draft(
             now=now,
         )
         plans = [outcome.before]
-    session.connection().execute(
-        sa.update(_d)
-        .where(_d.c.id == draft_id)
-        .values(status="confirmed", decided_at=now, payload=payload)
+    decide_draft(
+        session=session, draft_id=draft_id, status="confirmed", decided_at=now, payload=payload
     )
     notices = officers_of(
         session=session, program_id=member.program_id, plans=plans, exclude=telegram_id
@@ -1008,9 +996,14 @@ def cancel_task_draft(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> None:
     """Drop a pending task draft (a confirmed one stays confirmed)."""
-    row = _owned(session, draft_id, nonce, telegram_id)
+    row = owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=(DRAFT_KIND,),
+        lock=True,
+    )
     if row.status == "confirmed":
         raise OperationError("task_draft_confirmed")
-    session.connection().execute(
-        sa.update(_d).where(_d.c.id == draft_id).values(status="cancelled", decided_at=now)
-    )
+    decide_draft(session=session, draft_id=draft_id, status="cancelled", decided_at=now)
