@@ -154,12 +154,8 @@ async def program_pressed(
     program_id, answers = press.number(0), press.args[1] == ANSWER
 
     def work(s: Any) -> tuple[Member, bool, dict[str, Any] | None]:
-        mine = programs_of(session=s, telegram_id=user.id)
-        chosen = next((m for m in mine.members if m.program_id == program_id), None)
-        if chosen is None:
-            raise OperationError("not_in_program", program="?", programs=mine.codes or "-")
         member, changed = switch_program(
-            session=s, telegram_id=user.id, program_code=chosen.program_code, now=svc.clock()
+            session=s, telegram_id=user.id, program_id=program_id, now=svc.clock()
         )
         waiting = None
         step = get_step(session=s, person_id=member.person_id) if answers else None

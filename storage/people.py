@@ -315,19 +315,27 @@ def programs_of(*, session: Session, telegram_id: int) -> ProgramsOf:
 
 
 def switch_program(
-    *, session: Session, telegram_id: int, program_code: str, now: datetime
+    *,
+    session: Session,
+    telegram_id: int,
+    program_code: str | None = None,
+    program_id: int | None = None,
+    now: datetime,
 ) -> tuple[Member, bool]:
-    """Make `program_code` the person's current program (remembered on the person, audited as
-    `switch_program` in that program): the member there, and whether anything changed.
-    Refused (`not_in_program`, naming their programs) when they are not an active member."""
+    """Make the program typed (`program_code`) or pressed (`program_id`) the person's current
+    program (remembered on the person, audited as `switch_program` in that program): the member
+    there, and whether anything changed. Refused when they are not an active member of it: a
+    code typed as `not_in_program` (naming their programs), a button as `stale_button`."""
     mine = programs_of(session=session, telegram_id=telegram_id)
-    member = next(
-        (m for m in mine.members if m.program_code.upper() == program_code.strip().upper()), None
-    )
-    if member is None:
-        raise OperationError(
-            "not_in_program", program=program_code.strip(), programs=mine.codes or "-"
-        )
+    if program_id is not None:
+        member = next((m for m in mine.members if m.program_id == program_id), None)
+        if member is None:
+            raise OperationError("stale_button")
+    else:
+        typed = (program_code or "").strip()
+        member = next((m for m in mine.members if m.program_code.upper() == typed.upper()), None)
+        if member is None:
+            raise OperationError("not_in_program", program=typed, programs=mine.codes or "-")
     person = session.get(Person, member.person_id, with_for_update=True)
     assert person is not None
     if person.current_program_id == member.program_id:

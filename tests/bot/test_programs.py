@@ -429,7 +429,8 @@ async def test_a_status_button_of_b_pressed_after_switching_to_a_shows_b(
 
 
 async def test_a_button_of_a_program_one_left_is_refused(two_db: Database) -> None:
-    """Leaving B, its buttons no longer act: refused, not carried out in A."""
+    """Leaving B, its buttons (a draft's, a switch to B) no longer act: refused, not carried
+    out in A."""
     from storage.models import Membership
 
     before = reports_of(two_db)
@@ -444,8 +445,12 @@ async def test_a_button_of_a_program_one_left_is_refused(two_db: Database) -> No
             s.add(membership)
         await chat.press(ME, readback.find_button("Xác nhận"), readback)
         answer = chat.last_answer()
+        await chat.press(ME, f"h:{program_id(two_db, BORDER)}", readback)
+        switch_answer = chat.last_answer()
     assert answer["show_alert"] is True
+    assert (switch_answer["text"], switch_answer["show_alert"]) == (vi("op-stale_button"), True)
     assert reports_of(two_db) == before
+    assert current_program(two_db) == program_id(two_db, BORDER)  # left: chosen anew on asking
 
 
 # --- a task of the other program ---------------------------------------------------------------

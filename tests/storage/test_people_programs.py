@@ -215,6 +215,11 @@ def test_switching_to_a_program_one_is_not_in_is_refused(two_db: Database) -> No
     with two_db.write() as s, pytest.raises(OperationError) as left:
         switch_program(session=s, telegram_id=HND_OFFICER, program_code=BORDER, now=NOW)
     assert left.value.params == {"program": BORDER, "programs": SAMPLE}
+    with two_db.write() as s, pytest.raises(OperationError) as pressed:
+        switch_program(
+            session=s, telegram_id=HND_OFFICER, program_id=program_id(two_db, BORDER), now=NOW
+        )
+    assert (pressed.value.code, pressed.value.params) == ("stale_button", {})
     with two_db.read() as s:
         assert programs_of(session=s, telegram_id=HND_OFFICER).several is False
 
