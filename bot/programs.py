@@ -63,7 +63,10 @@ def member_line(t: Translator, member: Member, current: bool) -> str:
 def programs_text(t: Translator, mine: ProgramsOf) -> str:
     """The person's programs, the current one marked, and how to switch."""
     lines = [t("programs-title", count=len(mine.members))]
-    lines += [member_line(t, m, m.program_id == mine.current_id) for m in mine.members]
+    lines += [
+        member_line(t, m, m.program_id == mine.current_id or not mine.several)
+        for m in mine.members
+    ]
     current = next((m for m in mine.members if m.program_id == mine.current_id), None)
     lines.append("")
     if not mine.several:

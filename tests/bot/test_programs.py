@@ -300,7 +300,22 @@ async def test_one_program_people_see_no_header_and_have_nothing_to_choose(
         listed = await chat.say(CA, "/chuongtrinh")
     assert tasks.text.startswith(vi("chat-tasks-title", org="CA", count=11))
     assert "📂" not in tasks.text
-    assert listed.text.endswith(vi("programs-only-one"))
+    assert listed.text == "\n".join(
+        [
+            vi("programs-title", count=1),
+            vi(
+                "programs-line",
+                mark="✅",
+                program=SAMPLE,
+                title=A_TITLE,
+                role=vi("role-officer"),
+                org="CA",
+                org_name="Công an tỉnh",
+            ),
+            "",
+            vi("programs-only-one"),
+        ]
+    )
     assert listed.buttons == []
 
 
