@@ -13,8 +13,9 @@ import pytest
 from sqlmodel import col, select
 
 from bot.i18n import translator
+from bot.render import render_issue
 from storage.database import Database
-from storage.documents import PlanDocument, ReportLog
+from storage.documents import Issue, PlanDocument, ReportLog
 from storage.models import AuditEntry, Task, Verification
 from storage.operations import replay_log
 from storage.plans import import_plan
@@ -283,3 +284,18 @@ async def test_the_status_tells_leaders_how_many_wait(verified_db: Database) -> 
         assert status.split("\n")[-1] == vi("chat-status-awaiting", count=30)
         assert status.split("\n")[4] == AFTER
         assert "nghiệm thu" not in (await chat.say(CA, "/tinhhinh")).text
+
+
+def test_a_refused_logged_acceptance_is_said_with_its_place() -> None:
+    """`phoihop replay`'s message for an acceptance dated before its report names the entry,
+    the field and both dates, in Vietnamese and English."""
+    dates = {"task": "R09", "date": "2019-06-09", "reported": "2019-06-10"}
+    issue = Issue("reports", "accepted_before_report", row=3, key="R09", field="accepted",
+                  params=dates)  # fmt: skip
+    assert render_issue(issue, vi, source="log") == (
+        "• mục «reports» phần tử thứ 3 (R09) trường «accepted»: "
+        "Nhiệm vụ R09: ngày nghiệm thu 2019-06-09 trước ngày báo cáo 2019-06-10."
+    )
+    assert render_issue(issue, en, source="log").endswith(
+        "Task R09: accepted on 2019-06-09, before the report of 2019-06-10."
+    )

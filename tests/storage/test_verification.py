@@ -557,7 +557,7 @@ def test_the_sample_log_accepted_the_day_reported_gives_the_design(
     assert (again.recorded, again.duplicates) == (0, len(sample_log.reports))
 
 
-def test_the_log_keys_do_not_change_with_accepted(sample_plan: PlanDocument) -> None:
+def test_the_log_keys_do_not_change_with_accepted() -> None:
     """A line's key (which makes a replay idempotent) is the same with and without `accepted`,
     so logs replayed before the field existed are not recorded again."""
     spec = logged(R09_DONE).reports[0]
