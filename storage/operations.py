@@ -838,6 +838,8 @@ def replay_log(
 ) -> ReplayResult:
     """Bind the log's people and record its reports in order, through `record_report`.
 
+    An entry's `accepted` day accepts its completion when the program verifies completions
+    (`storage.verification.accept_completion`), before any entry dated after that day.
     All or nothing: every entry is checked, and any refusal is reported as a `DocumentError`
     naming the entry (the caller's transaction then rolls back).
     """
