@@ -686,6 +686,7 @@ async def test_joining_a_second_program_says_so(sample_db: Database) -> None:
 # --- end to end over HTTP --------------------------------------------------------------------
 
 E2E_USER = 820001
+E2E_NEW = 820002  # bound to both programs as a report log binds people: never chose
 
 
 @pytest.fixture
@@ -699,6 +700,7 @@ def e2e_db(plan_db: Database) -> Database:
 def api() -> Iterator[FakeBotAPI]:
     with FakeBotAPI(token="7000002:E2E-token-for-programs") as fake:
         fake.add_user(E2E_USER, first_name="Người hai chương trình")
+        fake.add_user(E2E_NEW, first_name="Người chưa chọn")
         yield fake
 
 
@@ -747,7 +749,8 @@ def _plain(text: str) -> str:
 @pytest.mark.usefixtures("running_bot")
 def test_two_programs_over_http(e2e_db: Database, api: FakeBotAPI) -> None:
     """Over real HTTP: join two programs by invitation, replies name the program, /program's
-    button switches, a report on the other program's task asks which and lands there."""
+    button switches, a report on the other program's task asks which and lands there; somebody
+    who never chose is asked before /tasks, which then runs in the program pressed."""
     a, b = program_id(e2e_db, SAMPLE), program_id(e2e_db, BORDER)
     with e2e_db.write() as s:
         codes = [
@@ -795,4 +798,24 @@ def test_two_programs_over_http(e2e_db: Database, api: FakeBotAPI) -> None:
         ).one()
     assert [tuple(r) for r in reports] == [(b, "K01")]
     assert current == b
+
+    # Somebody bound to both without choosing is asked first; /tasks then runs in A.
+    with e2e_db.write() as s:
+        for program in (SAMPLE, BORDER):
+            upsert_member(
+                session=s,
+                program_code=program,
+                telegram_id=E2E_NEW,
+                name="Người chưa chọn",
+                org_code="HND",
+                role="officer",
+                now=utcnow(),
+            )
+    ask = _say(api, E2E_NEW, "/tasks")
+    assert ask["text"] == _plain(vi("programs-ask", count=2, programs=f"{SAMPLE}, {BORDER}"))
+    assert _buttons(ask) == [(SAMPLE, f"h:{a}:a"), (BORDER, f"h:{b}:a")]
+    tasks = _press(api, E2E_NEW, ask, f"h:{a}:a", expect_new=True)
+    assert tasks["text"].startswith(f"📂 {SAMPLE}\n📋 Nhiệm vụ của HND (8)")
+    answered = [m for m in api.sent_messages(E2E_NEW) if m["message_id"] == ask["message_id"]]
+    assert answered[0]["text"].startswith(f"📂 {SAMPLE}\nĐã chuyển sang chương trình {SAMPLE}")
     assert api.errors == []
