@@ -41,6 +41,7 @@ from bot.chat import (
     who,
     who_for,
 )
+from bot.drafts import decide
 from bot.i18n import Translator, translator
 from bot.render import date_text, number
 from bot.reporting import _member_or_explain, refusal
@@ -373,35 +374,19 @@ async def draft_pressed(
     """Confirm or Cancel a task draft; storage re-checks that the presser owns it and leads."""
     query = update.callback_query
     assert query is not None
-    draft_id, nonce, action = press.number(0), press.args[1], press.args[2]
-    me = who_for(update, context, "draft", draft_id)
-    svc = services(context)
-    try:
-        if action == "no":
-            svc.db.run_write(
-                lambda s: cancel_task_draft(
-                    session=s,
-                    draft_id=draft_id,
-                    nonce=nonce,
-                    telegram_id=me.user_id,
-                    now=svc.clock(),
-                )
-            )
-            await query.answer()
-            await edit_or_reply(update, me.t("assign-draft-cancelled"))
-            return
-        outcome = svc.db.run_write(
-            lambda s: confirm_task_draft(
-                session=s,
-                draft_id=draft_id,
-                nonce=nonce,
-                telegram_id=me.user_id,
-                now=svc.clock(),
-            )
-        )
-    except OperationError as exc:
-        await query.answer(refusal(me.t, exc)[:200], show_alert=True)
+    me = who_for(update, context, "draft", press.number(0))
+    outcome = await decide(
+        update,
+        context,
+        me,
+        press,
+        confirm=confirm_task_draft,
+        cancel=cancel_task_draft,
+        cancelled_key="assign-draft-cancelled",
+    )
+    if outcome is None:
         return
+    svc = services(context)
     if outcome.again:
         await query.answer(me.t("assign-already"))
         return

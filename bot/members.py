@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot import keyboards as kb
 from bot.chat import Who, edit_or_reply, esc, local_day, reply, services, source_key, who
+from bot.drafts import decide
 from bot.i18n import Translator, translator
 from bot.onboarding import deep_link
 from bot.render import date_text
@@ -560,29 +561,16 @@ async def change_pressed(
     query = update.callback_query
     assert query is not None
     me = who(update, context)
-    svc = services(context)
-    draft_id, nonce, action = press.number(0), press.args[1], press.args[2]
-    try:
-        if action == "no":
-            svc.db.run_write(
-                lambda s: cancel_change(
-                    session=s,
-                    draft_id=draft_id,
-                    nonce=nonce,
-                    telegram_id=me.user_id,
-                    now=svc.clock(),
-                )
-            )
-            await query.answer()
-            await edit_or_reply(update, me.t("members-cancelled"))
-            return
-        change = svc.db.run_write(
-            lambda s: confirm_change(
-                session=s, draft_id=draft_id, nonce=nonce, telegram_id=me.user_id, now=svc.clock()
-            )
-        )
-    except OperationError as exc:
-        await query.answer(refusal(me.t, exc)[:200], show_alert=True)
+    change = await decide(
+        update,
+        context,
+        me,
+        press,
+        confirm=confirm_change,
+        cancel=cancel_change,
+        cancelled_key="members-cancelled",
+    )
+    if change is None:
         return
     if change.again:
         await query.answer(me.t("members-already"))

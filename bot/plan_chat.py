@@ -27,6 +27,7 @@ from telegram.ext import ContextTypes
 from bot import keyboards as kb
 from bot import reporting
 from bot.chat import edit_or_reply, esc, first_word, reply, services, source_key, who
+from bot.drafts import decide
 from bot.i18n import Translator, translator
 from bot.onboarding import private_only
 from bot.render import render_issue
@@ -291,32 +292,17 @@ async def plan_pressed(
     query = update.callback_query
     assert query is not None
     me = who(update, context)
-    svc = services(context)
-    draft_id, nonce, action = press.number(0), press.args[1], press.args[2]
-    try:
-        if action == "no":
-            svc.db.run_write(
-                lambda s: cancel_plan_upload(
-                    session=s,
-                    draft_id=draft_id,
-                    nonce=nonce,
-                    telegram_id=me.user_id,
-                    now=svc.clock(),
-                )
-            )
-            await query.answer()
-            await edit_or_reply(update, me.t("plan-cancelled"))
-            return
-        applied = svc.db.run_write(
-            lambda s: apply_plan_upload(
-                session=s, draft_id=draft_id, nonce=nonce, telegram_id=me.user_id, now=svc.clock()
-            )
-        )
-    except OperationError as exc:
-        text = reporting.refusal(me.t, exc)
-        await query.answer(text[:200], show_alert=True)
-        if exc.code == "plan_stale":
-            await edit_or_reply(update, text)
+    applied = await decide(
+        update,
+        context,
+        me,
+        press,
+        confirm=apply_plan_upload,
+        cancel=cancel_plan_upload,
+        cancelled_key="plan-cancelled",
+        refusal_replaces=("plan_stale",),
+    )
+    if applied is None:
         return
     if applied.again:
         await query.answer(me.t("plan-already-applied"))
