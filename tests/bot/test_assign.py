@@ -9,10 +9,6 @@ officers (900005 TD, 900006 HLHPN, 900007 HND, 900003 CA, 900004 MTTQ). The cloc
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,7 +24,8 @@ from storage.models import AuditEntry, ChatDraft, Person, Task, utcnow
 from storage.operations import upsert_member
 from storage.summaries import program_status
 from tests.bot.harness import Chat, chat_with
-from tests.bot.test_chat_e2e import ROOT, _button, _invite, _press, _reply_after, _say
+from tests.bot.running import bot_running
+from tests.bot.test_chat_e2e import _button, _invite, _press, _reply_after, _say
 from tests.conftest import NOW
 from tests.fakes.bot_api import FakeBotAPI
 from tests.storage.test_people_programs import BORDER, SAMPLE, add_border_program, program_id
@@ -383,40 +380,9 @@ def api() -> Iterator[FakeBotAPI]:
 @pytest.fixture
 def running(plan_db: Database, api: FakeBotAPI, tmp_path: Path) -> Iterator[None]:
     """`phoihop run` in its own process, polling the fake Bot API."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": plan_db.url,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    log = (tmp_path / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        api.wait_for(
-            lambda a: a.commands({"type": "all_private_chats"}, "en"),
-            timeout=30,
-            what="command menu",
-        )
+    with bot_running(plan_db.url, api, tmp_path) as process:
         yield
         assert process.poll() is None, "the bot is still running"
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        output = (tmp_path / "bot.log").read_text()
-        assert "Traceback" not in output, output
 
 
 @pytest.mark.slow

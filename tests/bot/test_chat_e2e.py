@@ -8,11 +8,8 @@ the bot makes must pass the fake's checks (texts, HTML, callback data, chats).
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,9 +21,10 @@ from bot.i18n import translator
 from storage.database import Database
 from storage.models import Extension, Report, Task, utcnow
 from storage.people import create_invite
+from tests.bot.running import ROOT as ROOT
+from tests.bot.running import bot_running
 from tests.fakes.bot_api import FakeBotAPI
 
-ROOT = Path(__file__).resolve().parents[2]
 CA, HND, CHAIR, SECRETARY = 810001, 810002, 810003, 810004
 GROUP = -1001234567890
 vi = translator("vi")
@@ -45,36 +43,8 @@ def api() -> Iterator[FakeBotAPI]:
 @pytest.fixture
 def bot(plan_db: Database, api: FakeBotAPI, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     """`phoihop run` in its own process, polling the fake Bot API."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": plan_db.url,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "PYTHONUNBUFFERED": "1",
-        # The code under test, wherever this checkout is (not only an installed copy).
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    log = (tmp_path / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        api.wait_for(lambda a: a.commands(_private(), "en"), timeout=30, what="command menu")
+    with bot_running(plan_db.url, api, tmp_path) as process:
         yield process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        output = (tmp_path / "bot.log").read_text()
-        assert "Traceback" not in output, output
 
 
 def _private() -> JSON:

@@ -11,10 +11,7 @@ The clock is 14/06/2019 10:00 UTC.
 from __future__ import annotations
 
 import io
-import os
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,7 +36,8 @@ from storage.models import (
 from storage.operations import upsert_member
 from storage.people import member_for
 from tests.bot.harness import Chat, Sent, chat_with
-from tests.bot.test_chat_e2e import ROOT, _button, _press, _private, _reply_after, _say
+from tests.bot.running import bot_running
+from tests.bot.test_chat_e2e import _button, _press, _reply_after, _say
 from tests.conftest import NOW
 from tests.fakes.bot_api import FakeBotAPI
 from tests.storage.test_people_programs import BORDER, add_border_program
@@ -587,37 +585,8 @@ def members_bot(
     sample_db: Database, members_api: FakeBotAPI, tmp_path: Path
 ) -> Iterator[subprocess.Popen[str]]:
     """`phoihop run` on the sample program, polling the fake Bot API."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": sample_db.url,
-        "TELEGRAM_BOT_TOKEN": members_api.token,
-        "TELEGRAM_API_BASE_URL": members_api.base_url,
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    log = (tmp_path / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        members_api.wait_for(
-            lambda a: a.commands(_private(), "en"), timeout=30, what="command menu"
-        )
+    with bot_running(sample_db.url, members_api, tmp_path) as process:
         yield process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        output = (tmp_path / "bot.log").read_text()
-        assert "Traceback" not in output, output
 
 
 @pytest.mark.slow

@@ -9,11 +9,8 @@ are fetched by the bot with getFile and a download, answered here offline.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
-import sys
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -41,6 +38,7 @@ from storage.plans import export_plan, import_plan
 from storage.summaries import program_status
 from storage.workbook import read_plan_workbook, write_plan_workbook
 from tests.bot.harness import TOKEN, Chat, OfflineRequest, Sent
+from tests.bot.running import bot_running
 from tests.conftest import NOW, SAMPLE_AS_OF
 from tests.fakes.bot_api import FakeBotAPI
 
@@ -51,7 +49,6 @@ CHAIR, SECRETARY, CA, MTTQ, TD, HND, HNCT, STRANGER = (
     900100, 900101, 900003, 900004, 900005, 900007, 900014, 555,
 )  # fmt: skip
 PROGRAM = "CTPH-2019"
-ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Chương trình phối hợp hoạt động vận động quần chúng năm 2019"
 
 
@@ -657,37 +654,8 @@ def running_bot(
 ) -> Iterator[subprocess.Popen[str]]:
     """`phoihop run` in its own process over the sample program (its report log replayed),
     polling the fake Bot API."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": sample_db.url,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    log = (tmp_path / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        api.wait_for(
-            lambda a: a.commands({"type": "all_private_chats"}, "en"), timeout=30, what="menu"
-        )
+    with bot_running(sample_db.url, api, tmp_path) as process:
         yield process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        output = (tmp_path / "bot.log").read_text()
-        assert "Traceback" not in output, output
 
 
 def _after(api: FakeBotAPI, chat_id: int, count: int) -> dict[str, Any]:
