@@ -1,5 +1,5 @@
-"""Confirm and Cancel of a draft read back (a task, a member change, a plan): one press, one
-storage call.
+"""Confirm and Cancel of a draft read back (a report, a task, a member change, a plan): one
+press, one storage call.
 
 The press says the draft, its nonce and "ok" or "no"; storage re-checks that the presser made
 the draft and may still do what it says. Cancel is answered here; what Confirm did is for the

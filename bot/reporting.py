@@ -713,40 +713,27 @@ async def draft_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press
 ) -> None:
     """Confirm, Edit or Cancel a draft, re-checking that the presser owns it and may do it."""
+    from bot.drafts import decide  # bot.drafts imports this module (`refusal`)
+
     query = update.callback_query
     assert query is not None
     me = who(update, context)
-    svc = services(context)
-    draft_id, nonce, action = press.number(0), press.args[1], press.args[2]
-    try:
-        if action == "ok":
-            outcome = svc.db.run_write(
-                lambda s: confirm_draft(
-                    session=s,
-                    draft_id=draft_id,
-                    nonce=nonce,
-                    telegram_id=me.user_id,
-                    now=svc.clock(),
-                )
-            )
-        elif action == "no":
-            svc.db.run_write(
-                lambda s: cancel_draft(
-                    session=s,
-                    draft_id=draft_id,
-                    nonce=nonce,
-                    telegram_id=me.user_id,
-                    now=svc.clock(),
-                )
-            )
-            await query.answer()
-            await edit_or_reply(update, me.t("chat-draft-cancelled"))
-            return
-        else:
-            await _edit_draft(update, context, me, draft_id, nonce)
-            return
-    except OperationError as exc:
-        await query.answer(refusal(me.t, exc)[:200], show_alert=True)
+    if press.args[2] == "ed":
+        try:
+            await _edit_draft(update, context, me, press.number(0), press.args[1])
+        except OperationError as exc:
+            await query.answer(refusal(me.t, exc)[:200], show_alert=True)
+        return
+    outcome = await decide(
+        update,
+        context,
+        me,
+        press,
+        confirm=confirm_draft,
+        cancel=cancel_draft,
+        cancelled_key="chat-draft-cancelled",
+    )
+    if outcome is None:
         return
     if outcome.again:
         await query.answer(me.t("chat-draft-already"), show_alert=False)
