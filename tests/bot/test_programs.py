@@ -9,11 +9,7 @@ secretariat (for HND) in B. The clock is 14/06/2019 17:00 in Hòa Sơn.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -45,7 +41,8 @@ from storage.models import (
 from storage.operations import upsert_member
 from storage.people import create_invite, member_for
 from tests.bot.harness import Chat, Sent, chat_with
-from tests.bot.test_chat_e2e import ROOT, _button, _buttons, _press, _say
+from tests.bot.running import bot_running
+from tests.bot.test_chat_e2e import _button, _buttons, _press, _say
 from tests.conftest import NOW
 from tests.fakes.bot_api import FakeBotAPI
 from tests.storage.test_people_programs import (
@@ -707,38 +704,9 @@ def api() -> Iterator[FakeBotAPI]:
 @pytest.fixture
 def running_bot(e2e_db: Database, api: FakeBotAPI, tmp_path: Path) -> Iterator[None]:
     """`phoihop run` in its own process, polling the fake Bot API."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": e2e_db.url,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    log = (tmp_path / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        api.wait_for(
-            lambda a: a.commands({"type": "all_private_chats"}, "en"), timeout=30, what="menu"
-        )
+    with bot_running(e2e_db.url, api, tmp_path) as process:
         yield
         assert process.poll() is None, "the bot is still running"
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        output = (tmp_path / "bot.log").read_text()
-        assert "Traceback" not in output, output
 
 
 def _plain(text: str) -> str:

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -30,18 +27,17 @@ from bot.i18n import translator
 from config.settings import SAMPLE_PLAN
 from storage.database import Database
 from storage.models import Program, Task, Verification
+from tests.bot.running import bot_running
 from tests.bot.test_chat_e2e import (
     _button,
     _buttons,
     _invite,
     _press,
-    _private,
     _reply_after,
     _say,
 )
 from tests.fakes.bot_api import FakeBotAPI
 
-ROOT = Path(__file__).resolve().parents[2]
 HND, CHAIR, SECRETARY = 820001, 820002, 820003
 vi = translator("vi")
 
@@ -78,35 +74,8 @@ def api() -> Iterator[FakeBotAPI]:
 @pytest.fixture
 def bot(verified_db: Database, api: FakeBotAPI, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     """`phoihop run` in its own process, polling the fake Bot API."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": verified_db.url,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    log = (tmp_path / "bot.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        api.wait_for(lambda a: a.commands(_private(), "en"), timeout=30, what="command menu")
+    with bot_running(verified_db.url, api, tmp_path) as process:
         yield process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        output = (tmp_path / "bot.log").read_text()
-        assert "Traceback" not in output, output
 
 
 def _headline(api: FakeBotAPI) -> list[str]:
