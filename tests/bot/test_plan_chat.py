@@ -752,3 +752,53 @@ def test_the_plan_by_chat_over_http(
     assert count(sample_db, Report) == reports + 1
     assert running_bot.poll() is None
     assert api.errors == []
+
+
+@pytest.mark.slow
+def test_a_workbook_sent_over_http_creates_the_sample_program(
+    db: Database, api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """Over HTTP: the vice-chair of last year's program sends the sample plan's workbook; the
+    preview says a new program; Apply creates it with its 46 tasks, and the sample log replayed
+    on it gives DESIGN.md's headline (6/9, 24/37)."""
+    sample = load_plan(SAMPLE_PLAN)
+    last_year = sample.model_copy(
+        update={"program": sample.program.model_copy(update={"code": "CTPH-2018"})}
+    )
+    with db.write() as s:
+        import_plan(session=s, plan=last_year, actor="test", now=NOW)
+        code = create_invite(
+            session=s, program_code="CTPH-2018", org_code="MTTQ", role="vice_chair",
+            created_by="test", now=NOW,
+        ).code  # fmt: skip
+        redeem_invite(
+            session=s, code=code, telegram_id=CHAIR, name="Phó ban", language=None, now=NOW
+        )
+    with bot_running(db.url, api, tmp_path) as process:
+        before = len(api.sent_messages(CHAIR))
+        api.send_document(CHAIR, workbook(sample, tmp_path), file_name="ke-hoach-2019.xlsx")
+        preview = _after(api, CHAIR, before)
+        assert preview["text"].startswith(f"📋 Tệp này tạo chương trình mới {PROGRAM}: {TITLE}")
+        assert count(db, Program, Program.code == PROGRAM) == 0
+        apply = next(
+            b["callback_data"]
+            for row in preview["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["text"] == "✅ Áp dụng"
+        )
+        query = api.press(CHAIR, preview, apply)
+        api.wait_for(lambda a: a.callback_answer(query) is not None, what="the answer to Apply")
+        assert process.poll() is None
+    assert api.errors == []
+    with db.read() as s:
+        program = s.exec(select(Program).where(Program.code == PROGRAM)).one()
+        tasks = s.exec(
+            select(func.count()).select_from(Task).where(Task.program_id == program.id)
+        ).one()
+    assert tasks == 46
+    with db.write() as s:
+        replay_log(session=s, log=load_report_log(SAMPLE_REPORTS), now=NOW, program_code=PROGRAM)
+    with db.read() as s:
+        status = program_status(session=s, program_code=PROGRAM, as_of=SAMPLE_AS_OF)
+    assert (status.kinds["common"].done, status.kinds["common"].total) == (6, 9)
+    assert (status.kinds["registered"].done, status.kinds["registered"].total) == (24, 37)
