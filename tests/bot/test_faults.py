@@ -108,9 +108,16 @@ class Bot:
             self.process.wait(timeout=10)
 
     def stop(self) -> int:
+        """A clean stop (SIGTERM), once the last run has started: a process still importing
+        Python has no handler yet and would die of the signal (-15), which says nothing."""
         self._supervising.clear()
         self._supervisor.join()
         assert self.process is not None
+        deadline = time.monotonic() + 60
+        while "Application started" not in self.runs[-1].read_text():
+            assert self.process.poll() is None, self.runs[-1].read_text()
+            assert time.monotonic() < deadline, "the last run did not start"
+            time.sleep(0.1)
         self.process.send_signal(signal.SIGTERM)
         try:
             return self.process.wait(timeout=30)
