@@ -8,7 +8,7 @@ Application with an offline request object, or against the fake Bot API over HTT
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
@@ -92,6 +92,41 @@ MENU = (
 )
 
 
+Pressed = Callable[[Update, ContextTypes.DEFAULT_TYPE, kb.Press], Awaitable[None]]
+
+
+async def _language_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, press: kb.Press
+) -> None:
+    await onboarding.language_pressed(update, context, press.args[0])
+
+
+# Each kind of button (its grammar is in bot/keyboards.py) and the feature it belongs to.
+BUTTONS: dict[str, Pressed] = {
+    "d": reporting.draft_pressed,
+    "v": reporting.page_pressed,
+    "b": reporting.page_pressed,
+    "r": reporting.task_chosen,
+    "i": reporting.indicator_chosen,
+    "k": reporting.done_chosen,
+    "n": reporting.note_chosen,
+    "c": reporting.correct_pressed,
+    "x": requests.extension_decided,
+    "s": status.section_pressed,
+    "q": status.section_pressed,
+    "w": status.section_pressed,
+    "m": reminder_chat.reminders_pressed,
+    "l": _language_pressed,
+    "g": assign.step_pressed,
+    "t": assign.draft_pressed,
+    "h": programs.program_pressed,
+    "p": plan_chat.plan_pressed,
+    "u": members.member_pressed,
+    "y": members.change_pressed,
+    "a": verification.completion_pressed,
+}
+
+
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every button: parse its data strictly, then hand it to its feature, which re-authorizes."""
     query = update.callback_query
@@ -100,42 +135,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if press is None:
         await query.answer(who(update, context).t("op-stale_button"), show_alert=True)
         return
-    if press.kind == "d":
-        await reporting.draft_pressed(update, context, press)
-    elif press.kind in ("v", "b"):
-        await reporting.page_pressed(update, context, press)
-    elif press.kind == "r":
-        await reporting.task_chosen(update, context, press)
-    elif press.kind == "i":
-        await reporting.indicator_chosen(update, context, press)
-    elif press.kind == "k":
-        await reporting.done_chosen(update, context, press)
-    elif press.kind == "n":
-        await reporting.note_chosen(update, context, press)
-    elif press.kind == "c":
-        await reporting.correct_pressed(update, context, press)
-    elif press.kind == "x":
-        await requests.extension_decided(update, context, press)
-    elif press.kind in ("s", "q", "w"):
-        await status.section_pressed(update, context, press)
-    elif press.kind == "m":
-        await reminder_chat.reminders_pressed(update, context, press)
-    elif press.kind == "l":
-        await onboarding.language_pressed(update, context, press.args[0])
-    elif press.kind == "g":
-        await assign.step_pressed(update, context, press)
-    elif press.kind == "t":
-        await assign.draft_pressed(update, context, press)
-    elif press.kind == "h":
-        await programs.program_pressed(update, context, press)
-    elif press.kind == "p":
-        await plan_chat.plan_pressed(update, context, press)
-    elif press.kind == "u":
-        await members.member_pressed(update, context, press)
-    elif press.kind == "y":
-        await members.change_pressed(update, context, press)
-    elif press.kind == "a":
-        await verification.completion_pressed(update, context, press)
+    await BUTTONS[press.kind](update, context, press)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -75,3 +75,10 @@ def test_a_long_summary_splits_in_two() -> None:
     pieces = split_text(text)
     assert [len(p) <= MESSAGE_LIMIT for p in pieces] == [True, True]
     assert "\n".join(pieces) == text
+
+
+def test_every_kind_of_button_has_its_handler() -> None:
+    """A press that parses always reaches a feature: the grammar and the dispatch table agree."""
+    from bot.app import BUTTONS
+
+    assert set(BUTTONS) == set(kb._GRAMMAR)
