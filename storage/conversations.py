@@ -10,7 +10,7 @@ confirming it again returns the first outcome.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -235,22 +235,45 @@ def confirm_draft(
     return Confirmed(done, again=False, report=report, extension_id=extension_id)
 
 
-def cancel_draft(
-    *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
+def cancel_owned_draft(
+    *,
+    session: Session,
+    draft_id: int,
+    nonce: str,
+    telegram_id: int,
+    kinds: Collection[str],
+    now: datetime,
+    confirmed: Callable[[Draft], OperationError],
 ) -> Draft:
-    """Drop a pending draft (a confirmed one stays confirmed)."""
+    """Drop a pending draft of one of `kinds` (the checks of `owned_draft`); a confirmed one
+    stays confirmed, refused with the error `confirmed(draft)` makes."""
     row = owned_draft(
         session=session,
         draft_id=draft_id,
         nonce=nonce,
         telegram_id=telegram_id,
-        kinds=DRAFT_KINDS,
+        kinds=kinds,
         lock=True,
     )
     if row.status == "confirmed":
-        raise OperationError("draft_already_recorded")
+        raise confirmed(row)
     decide_draft(session=session, draft_id=row.id, status="cancelled", decided_at=now)
     return replace(row, status="cancelled")
+
+
+def cancel_draft(
+    *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
+) -> Draft:
+    """Drop a pending report or extension draft (a confirmed one stays confirmed)."""
+    return cancel_owned_draft(
+        session=session,
+        draft_id=draft_id,
+        nonce=nonce,
+        telegram_id=telegram_id,
+        kinds=DRAFT_KINDS,
+        now=now,
+        confirmed=lambda _: OperationError("draft_already_recorded"),
+    )
 
 
 def open_draft(*, session: Session, draft_id: int, nonce: str, telegram_id: int) -> Draft:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.conversations import decide_draft, owned_draft
+from storage.conversations import cancel_owned_draft, decide_draft, owned_draft
 from storage.errors import OperationError
 from storage.models import (
     AuditEntry,
@@ -550,17 +550,15 @@ def cancel_change(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> None:
     """Drop a pending change (a confirmed one stays done)."""
-    row = owned_draft(
+    cancel_owned_draft(
         session=session,
         draft_id=draft_id,
         nonce=nonce,
         telegram_id=telegram_id,
         kinds=CHANGE_KINDS,
-        lock=True,
+        now=now,
+        confirmed=lambda _: OperationError("member_change_done"),
     )
-    if row.status == "confirmed":
-        raise OperationError("member_change_done")
-    decide_draft(session=session, draft_id=row.id, status="cancelled", decided_at=now)
 
 
 # --- invitations --------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.conversations import decide_draft, owned_draft
+from storage.conversations import cancel_owned_draft, decide_draft, owned_draft
 from storage.documents import DocumentError, PlanDocument, TaskSpec, load_plan
 from storage.errors import OperationError
 from storage.models import (
@@ -247,17 +247,17 @@ def cancel_plan_upload(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> None:
     """Drop a previewed plan (one already applied stays applied)."""
-    row = owned_draft(
+    cancel_owned_draft(
         session=session,
         draft_id=draft_id,
         nonce=nonce,
         telegram_id=telegram_id,
         kinds=(PLAN_DRAFT,),
-        lock=True,
+        now=now,
+        confirmed=lambda row: OperationError(
+            "plan_already_applied", program=row.payload.get("program", "")
+        ),
     )
-    if row.status == "confirmed":
-        raise OperationError("plan_already_applied", program=row.payload.get("program", ""))
-    decide_draft(session=session, draft_id=row.id, status="cancelled", decided_at=now)
 
 
 def plan_for_editing(*, session: Session, member: Member) -> PlanDocument:

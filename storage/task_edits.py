@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from storage.conversations import decide_draft, owned_draft
+from storage.conversations import cancel_owned_draft, decide_draft, owned_draft
 from storage.derived import refresh_task_state
 from storage.errors import OperationError
 from storage.models import (
@@ -996,14 +996,12 @@ def cancel_task_draft(
     *, session: Session, draft_id: int, nonce: str, telegram_id: int, now: datetime
 ) -> None:
     """Drop a pending task draft (a confirmed one stays confirmed)."""
-    row = owned_draft(
+    cancel_owned_draft(
         session=session,
         draft_id=draft_id,
         nonce=nonce,
         telegram_id=telegram_id,
         kinds=(DRAFT_KIND,),
-        lock=True,
+        now=now,
+        confirmed=lambda _: OperationError("task_draft_confirmed"),
     )
-    if row.status == "confirmed":
-        raise OperationError("task_draft_confirmed")
-    decide_draft(session=session, draft_id=draft_id, status="cancelled", decided_at=now)
