@@ -418,8 +418,9 @@ class PacedSender:
         if self._last_sweep is not None and stamp - self._last_sweep < self.sweep_interval:
             return
         self._last_sweep = stamp
-        await asyncio.to_thread(self._write, lambda c: self._sweep(c, now))
-        senders = await asyncio.to_thread(self.database.run_write, lambda s: self._share(s, now))
+        senders = await asyncio.to_thread(
+            self.database.run_write, lambda s: self._sweep_and_share(s, now)
+        )
         if senders != self.senders:
             log.info(
                 "outbox: %s sender(s) share the pace of %s/s", senders, self.pace.global_per_second
@@ -427,7 +428,10 @@ class PacedSender:
             self.senders = senders
             self.pacer.step = senders / self.pace.global_per_second
 
-    def _share(self, session: Session, now: datetime) -> int:
+    def _sweep_and_share(self, session: Session, now: datetime) -> int:
+        """The sweep, and this sender's lease renewed: one transaction a sweep. Returns how
+        many senders share the pace."""
+        self._sweep(session.connection(), now)
         ttl = timedelta(seconds=max(5.0, 5 * self.sweep_interval))
         take_lease(session=session, name=self.lease_name, holder=self.lease_name, now=now, ttl=ttl)
         return max(1, live_holders(session=session, prefix=SENDER_LEASE, now=now))
